@@ -1,0 +1,269 @@
+package dev.bootcluster.autoconfigure;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Configuration properties for running the application as a cluster of worker JVMs.
+ *
+ * @see InstanceCount
+ */
+@ConfigurationProperties("app.cluster")
+public class ClusterProperties {
+
+	/**
+	 * Whether cluster mode may be used. When false the application runs as one plain JVM
+	 * whatever 'instances' says.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * Number of worker JVMs: 'max' (all cores this JVM sees, container-aware), a positive
+	 * number, or '-N' for all cores but N (at least 1). Unset runs one plain JVM.
+	 */
+	private @Nullable String instances;
+
+	/**
+	 * How long a worker may take to report that it accepts traffic before it is killed
+	 * and counted as a failure.
+	 */
+	private Duration startupTimeout = Duration.ofSeconds(60);
+
+	/**
+	 * How long a stopping worker may drain in-flight requests before it is killed.
+	 */
+	private Duration shutdownTimeout = Duration.ofSeconds(30);
+
+	/**
+	 * Stable id of this worker (0 to worker-count - 1), kept across restarts. Set by the
+	 * primary; read it with @Value("${app.cluster.worker-id}").
+	 */
+	private @Nullable Integer workerId;
+
+	/**
+	 * Number of workers in the cluster this worker belongs to. Set by the primary.
+	 */
+	private @Nullable Integer workerCount;
+
+	private final Restart restart = new Restart();
+
+	private final Worker worker = new Worker();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public @Nullable String getInstances() {
+		return this.instances;
+	}
+
+	public void setInstances(@Nullable String instances) {
+		this.instances = instances;
+	}
+
+	public Duration getStartupTimeout() {
+		return this.startupTimeout;
+	}
+
+	public void setStartupTimeout(Duration startupTimeout) {
+		this.startupTimeout = startupTimeout;
+	}
+
+	public Duration getShutdownTimeout() {
+		return this.shutdownTimeout;
+	}
+
+	public void setShutdownTimeout(Duration shutdownTimeout) {
+		this.shutdownTimeout = shutdownTimeout;
+	}
+
+	public @Nullable Integer getWorkerId() {
+		return this.workerId;
+	}
+
+	public void setWorkerId(@Nullable Integer workerId) {
+		this.workerId = workerId;
+	}
+
+	public @Nullable Integer getWorkerCount() {
+		return this.workerCount;
+	}
+
+	public void setWorkerCount(@Nullable Integer workerCount) {
+		this.workerCount = workerCount;
+	}
+
+	public Restart getRestart() {
+		return this.restart;
+	}
+
+	public Worker getWorker() {
+		return this.worker;
+	}
+
+	/**
+	 * Whether this configuration asks for a primary with workers.
+	 * @return true when enabled and 'instances' is set
+	 */
+	public boolean isClusterRequested() {
+		return this.enabled && this.instances != null;
+	}
+
+	/**
+	 * Check every value, failing on the first one that is out of range.
+	 * @throws InvalidClusterPropertyException naming the property, its value and what is
+	 * accepted
+	 */
+	public void validate() {
+		if (this.instances != null) {
+			InstanceCount.parse(this.instances);
+		}
+		requirePositive("app.cluster.startup-timeout", this.startupTimeout);
+		requirePositive("app.cluster.shutdown-timeout", this.shutdownTimeout);
+		requirePositive("app.cluster.restart.initial-backoff", this.restart.initialBackoff);
+		requirePositive("app.cluster.restart.max-backoff", this.restart.maxBackoff);
+		requirePositive("app.cluster.restart.window", this.restart.window);
+		if (this.restart.stableUptime.isNegative()) {
+			throw new InvalidClusterPropertyException("app.cluster.restart.stable-uptime",
+					this.restart.stableUptime, "a duration of zero or more, such as 30s");
+		}
+		if (this.restart.maxBackoff.compareTo(this.restart.initialBackoff) < 0) {
+			throw new InvalidClusterPropertyException("app.cluster.restart.max-backoff", this.restart.maxBackoff,
+					"a duration no shorter than app.cluster.restart.initial-backoff (" + this.restart.initialBackoff
+							+ ")");
+		}
+		if (!(this.restart.multiplier >= 1.0) || Double.isInfinite(this.restart.multiplier)) {
+			throw new InvalidClusterPropertyException("app.cluster.restart.multiplier", this.restart.multiplier,
+					"a finite number of at least 1.0, such as 2");
+		}
+		if (this.restart.maxAttempts < 1) {
+			throw new InvalidClusterPropertyException("app.cluster.restart.max-attempts", this.restart.maxAttempts,
+					"a whole number of at least 1");
+		}
+	}
+
+	private static void requirePositive(String name, Duration value) {
+		if (value.isNegative() || value.isZero()) {
+			throw new InvalidClusterPropertyException(name, value, "a positive duration, such as 500ms, 30s or 2m");
+		}
+	}
+
+	/**
+	 * How crashed workers are restarted.
+	 */
+	public static class Restart {
+
+		/**
+		 * Delay before the first restart of a crashed worker.
+		 */
+		private Duration initialBackoff = Duration.ofSeconds(1);
+
+		/**
+		 * Longest delay between restarts of the same worker.
+		 */
+		private Duration maxBackoff = Duration.ofSeconds(30);
+
+		/**
+		 * Factor applied to the delay after each consecutive failure.
+		 */
+		private double multiplier = 2.0;
+
+		/**
+		 * Uptime after which a worker counts as stable: its delay goes back to the initial
+		 * backoff.
+		 */
+		private Duration stableUptime = Duration.ofSeconds(30);
+
+		/**
+		 * Failures of one worker within 'window' after which the primary gives up, stops
+		 * every worker and exits with a non-zero code.
+		 */
+		private int maxAttempts = 5;
+
+		/**
+		 * Time window in which failures are counted against 'max-attempts'.
+		 */
+		private Duration window = Duration.ofMinutes(5);
+
+		public Duration getInitialBackoff() {
+			return this.initialBackoff;
+		}
+
+		public void setInitialBackoff(Duration initialBackoff) {
+			this.initialBackoff = initialBackoff;
+		}
+
+		public Duration getMaxBackoff() {
+			return this.maxBackoff;
+		}
+
+		public void setMaxBackoff(Duration maxBackoff) {
+			this.maxBackoff = maxBackoff;
+		}
+
+		public double getMultiplier() {
+			return this.multiplier;
+		}
+
+		public void setMultiplier(double multiplier) {
+			this.multiplier = multiplier;
+		}
+
+		public Duration getStableUptime() {
+			return this.stableUptime;
+		}
+
+		public void setStableUptime(Duration stableUptime) {
+			this.stableUptime = stableUptime;
+		}
+
+		public int getMaxAttempts() {
+			return this.maxAttempts;
+		}
+
+		public void setMaxAttempts(int maxAttempts) {
+			this.maxAttempts = maxAttempts;
+		}
+
+		public Duration getWindow() {
+			return this.window;
+		}
+
+		public void setWindow(Duration window) {
+			this.window = window;
+		}
+
+	}
+
+	/**
+	 * How worker JVMs are launched.
+	 */
+	public static class Worker {
+
+		/**
+		 * Extra JVM options for every worker, added to the primary's own. An option that
+		 * names a flag the primary already has (-Xmx, -XX:Name, -Dname) replaces it. Setting
+		 * -XX:ActiveProcessorCount or a heap size here turns off the default sizing.
+		 */
+		private List<String> jvmArgs = new ArrayList<>();
+
+		public List<String> getJvmArgs() {
+			return this.jvmArgs;
+		}
+
+		public void setJvmArgs(List<String> jvmArgs) {
+			this.jvmArgs = jvmArgs;
+		}
+
+	}
+
+}

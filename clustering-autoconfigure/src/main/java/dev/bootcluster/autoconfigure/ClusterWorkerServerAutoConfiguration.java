@@ -1,0 +1,61 @@
+package dev.bootcluster.autoconfigure;
+
+import org.apache.catalina.startup.Tomcat;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.jetty.JettyServerCustomizer;
+import org.springframework.boot.jetty.servlet.JettyServletWebServerFactory;
+import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import dev.bootcluster.server.InheritedChannelHttp11NioProtocol;
+
+/**
+ * In a worker, makes the web server accept on the socket inherited from the primary
+ * instead of binding the port itself.
+ */
+@AutoConfiguration(beforeName = "org.springframework.boot.tomcat.autoconfigure.servlet.TomcatServletWebServerAutoConfiguration")
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@ConditionalOnProperty("app.cluster.worker-id")
+public final class ClusterWorkerServerAutoConfiguration {
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(Tomcat.class)
+	static class TomcatConfiguration {
+
+		@Bean
+		WebServerFactoryCustomizer<TomcatServletWebServerFactory> clusterInheritedChannelCustomizer() {
+			return (factory) -> factory.setProtocol(InheritedChannelHttp11NioProtocol.class.getName());
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass({ Server.class, JettyServletWebServerFactory.class })
+	static class JettyConfiguration {
+
+		@Bean
+		WebServerFactoryCustomizer<JettyServletWebServerFactory> clusterInheritedChannelCustomizer() {
+			return (factory) -> factory.addServerCustomizers(inheritChannel());
+		}
+
+		private static JettyServerCustomizer inheritChannel() {
+			return (server) -> {
+				for (var connector : server.getConnectors()) {
+					if (connector instanceof ServerConnector serverConnector) {
+						serverConnector.setInheritChannel(true);
+					}
+				}
+			};
+		}
+
+	}
+
+}

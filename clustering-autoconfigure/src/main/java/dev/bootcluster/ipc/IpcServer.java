@@ -1,0 +1,187 @@
+package dev.bootcluster.ipc;
+
+import java.io.Closeable;
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The primary's end of the channel: a Unix domain socket in a private (0700) directory.
+ * A worker must open with a {@link IpcMessage.Type#HELLO} carrying this run's secret, so
+ * an unrelated process cannot pose as a worker.
+ */
+public final class IpcServer implements Closeable {
+
+	private static final Log logger = LogFactory.getLog(IpcServer.class);
+
+	private final Path directory;
+
+	private final Path socketPath;
+
+	private final String secret;
+
+	private final ServerSocketChannel server;
+
+	private final Listener listener;
+
+	private final Map<Long, SocketChannel> connections = new ConcurrentHashMap<>();
+
+	private volatile boolean closed;
+
+	private IpcServer(Path directory, Listener listener) throws IOException {
+		this.directory = directory;
+		this.socketPath = directory.resolve("primary.sock");
+		this.secret = newSecret();
+		this.listener = listener;
+		this.server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+		this.server.bind(UnixDomainSocketAddress.of(this.socketPath));
+	}
+
+	/**
+	 * Open the channel and start accepting workers.
+	 * @param listener receives every message after a valid hello
+	 * @return the running server
+	 * @throws IOException when the socket cannot be created
+	 */
+	public static IpcServer start(Listener listener) throws IOException {
+		Path directory = Files.createTempDirectory("boot-cluster-",
+				PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+		IpcServer server = new IpcServer(directory, listener);
+		Thread acceptor = new Thread(server::acceptLoop, "cluster-ipc-accept");
+		acceptor.setDaemon(true);
+		acceptor.start();
+		return server;
+	}
+
+	public Path getSocketPath() {
+		return this.socketPath;
+	}
+
+	public String getSecret() {
+		return this.secret;
+	}
+
+	private void acceptLoop() {
+		while (!this.closed) {
+			try {
+				SocketChannel channel = this.server.accept();
+				Thread reader = new Thread(() -> serve(channel), "cluster-ipc-reader");
+				reader.setDaemon(true);
+				reader.start();
+			}
+			catch (IOException ex) {
+				if (!this.closed) {
+					logger.warn("IPC accept failed: " + ex.getMessage());
+				}
+			}
+		}
+	}
+
+	private void serve(SocketChannel channel) {
+		@Nullable Long pid = null;
+		try (channel) {
+			IpcMessage hello = IpcCodec.read(channel);
+			if (hello.type() != IpcMessage.Type.HELLO || !secretMatches(hello.get("secret"))) {
+				logger.warn("Rejected an IPC connection without a valid hello");
+				return;
+			}
+			pid = Long.valueOf(hello.require("pid"));
+			this.connections.put(pid, channel);
+			int workerId = Integer.parseInt(hello.require("worker-id"));
+			this.listener.onMessage(workerId, pid, hello);
+			while (!this.closed) {
+				this.listener.onMessage(workerId, pid, IpcCodec.read(channel));
+			}
+		}
+		catch (EOFException ex) {
+			// The worker exited or closed its end: its process exit is reported separately.
+		}
+		catch (IOException | RuntimeException ex) {
+			if (!this.closed) {
+				logger.warn("IPC connection from pid " + pid + " failed: " + ex.getMessage());
+			}
+		}
+		finally {
+			if (pid != null) {
+				this.connections.remove(pid);
+			}
+		}
+	}
+
+	/**
+	 * Send a message to a connected worker.
+	 * @param pid the worker's process id
+	 * @param message the message
+	 * @return whether the worker was connected and the message was written
+	 */
+	public boolean send(long pid, IpcMessage message) {
+		SocketChannel channel = this.connections.get(pid);
+		if (channel == null) {
+			return false;
+		}
+		try {
+			IpcCodec.write(message, channel);
+			return true;
+		}
+		catch (IOException ex) {
+			return false;
+		}
+	}
+
+	private boolean secretMatches(@Nullable String candidate) {
+		return candidate != null && MessageDigest.isEqual(candidate.getBytes(StandardCharsets.US_ASCII),
+				this.secret.getBytes(StandardCharsets.US_ASCII));
+	}
+
+	private static String newSecret() {
+		byte[] bytes = new byte[24];
+		new SecureRandom().nextBytes(bytes);
+		return HexFormat.of().formatHex(bytes);
+	}
+
+	@Override
+	public void close() {
+		this.closed = true;
+		try {
+			this.server.close();
+			Files.deleteIfExists(this.socketPath);
+			Files.deleteIfExists(this.directory);
+		}
+		catch (IOException ex) {
+			logger.debug("Failed to clean up " + this.directory, ex);
+		}
+	}
+
+	/**
+	 * Receives what workers say.
+	 */
+	@FunctionalInterface
+	public interface Listener {
+
+		/**
+		 * Called on a reader thread for every message of an authenticated worker.
+		 * @param workerId the worker's id from its hello
+		 * @param pid the worker's process id
+		 * @param message the message
+		 */
+		void onMessage(int workerId, long pid, IpcMessage message);
+
+	}
+
+}

@@ -1,0 +1,61 @@
+package dev.bootcluster.primary;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Words for how a worker ended, and the part of its output that explains it.
+ */
+final class ExitStatus {
+
+	private static final Map<Integer, String> SIGNALS = Map.of(1, "SIGHUP", 2, "SIGINT", 6, "SIGABRT", 9, "SIGKILL",
+			11, "SIGSEGV", 15, "SIGTERM");
+
+	private static final int EXCERPT_LINES = 40;
+
+	private ExitStatus() {
+	}
+
+	/**
+	 * Describe an exit code as {@link Process#exitValue()} reports it.
+	 * @param code the code; 128 + S means the process was killed by signal S
+	 * @return a description such as {@code exit code 1} or {@code signal 9 (SIGKILL)}
+	 */
+	static String describe(int code) {
+		if (code > 128 && code < 128 + 65) {
+			int signal = code - 128;
+			return "signal " + signal + " (" + SIGNALS.getOrDefault(signal, "SIG" + signal) + ")";
+		}
+		return "exit code " + code;
+	}
+
+	/**
+	 * The lines of a worker's output that explain its failure: Spring Boot's failure
+	 * report if there is one, else from the last error, else the last lines.
+	 * @param tail the worker's last output lines
+	 * @return the excerpt
+	 */
+	static List<String> excerpt(List<String> tail) {
+		int start = lastIndexContaining(tail, "APPLICATION FAILED TO START");
+		if (start > 0 && tail.get(start - 1).startsWith("****")) {
+			start--;
+		}
+		if (start < 0) {
+			start = lastIndexContaining(tail, " ERROR ");
+		}
+		if (start < 0) {
+			start = Math.max(0, tail.size() - EXCERPT_LINES);
+		}
+		return tail.subList(start, Math.min(tail.size(), start + EXCERPT_LINES));
+	}
+
+	private static int lastIndexContaining(List<String> lines, String text) {
+		for (int i = lines.size() - 1; i >= 0; i--) {
+			if (lines.get(i).contains(text)) {
+				return i;
+			}
+		}
+		return -1;
+	}
+
+}

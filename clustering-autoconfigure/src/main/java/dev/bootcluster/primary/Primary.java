@@ -1,0 +1,154 @@
+package dev.bootcluster.primary;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import sun.misc.Signal;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.core.env.ConfigurableEnvironment;
+
+import dev.bootcluster.autoconfigure.ClusterProperties;
+import dev.bootcluster.autoconfigure.InstanceCount;
+import dev.bootcluster.ipc.IpcServer;
+import dev.bootcluster.launch.WorkerLaunch;
+import dev.bootcluster.server.SharedSocket;
+import dev.bootcluster.server.SocketUnavailableException;
+
+/**
+ * The JVM the user launched, in cluster mode. It owns the shared listening socket and the
+ * IPC channel, forks the workers with its own launch command and supervises them. It runs
+ * no user code and never accepts a connection.
+ */
+public final class Primary {
+
+	private static final Log logger = LogFactory.getLog(Primary.class);
+
+	private static final int DEFAULT_PORT = 8080;
+
+	private static final int DEFAULT_BACKLOG = 100;
+
+	private final SpringApplication application;
+
+	private final String[] args;
+
+	private final ConfigurableEnvironment environment;
+
+	private final ClusterProperties properties;
+
+	public Primary(SpringApplication application, String[] args, ConfigurableEnvironment environment,
+			ClusterProperties properties) {
+		this.application = application;
+		this.args = args;
+		this.environment = environment;
+		this.properties = properties;
+	}
+
+	/**
+	 * Run the cluster until it is stopped.
+	 * @return the exit code for this JVM
+	 * @throws ClusterStartupException when the cluster cannot start; no worker was forked
+	 */
+	public int run() {
+		requireServletApplication();
+		int cores = Runtime.getRuntime().availableProcessors();
+		int workers = InstanceCount.parse(this.properties.getInstances()).resolve(cores);
+		SharedSocket socket = listen();
+		Integer managementPort = managementPort(socket.getPort());
+		WorkerCommand command = WorkerCommand.ofCurrentProcess(this.args);
+		List<String> workerOptions = WorkerJvmOptions.forWorker(command.jvmOptions(),
+				this.properties.getWorker().getJvmArgs(), cores, workers);
+		long pid = ProcessHandle.current().pid();
+		logger.info("Primary (pid " + pid + ") starting " + workers + " workers on port " + socket.getPort()
+				+ " (shared socket" + ((managementPort != null) ? ", management port " + managementPort : "")
+				+ "; " + cores + " cores; worker options " + String.join(" ", workerOptions) + ")");
+		Supervisor[] supervisor = new Supervisor[1];
+		try (IpcServer ipc = startIpc((workerId, workerPid, message) -> supervisor[0].onMessage(workerId,
+				workerPid, message))) {
+			supervisor[0] = new Supervisor(this.properties, workers, (workerId) -> {
+				WorkerLaunch launch = new WorkerLaunch(workerId, workers, ipc.getSocketPath(), ipc.getSecret(),
+						socket.getPort(), managementPort, pid);
+				return WorkerProcess.start(command.commandLine(workerOptions), launch.toEnvironment());
+			});
+			handleSignals(supervisor[0]);
+			int exitCode = supervisor[0].run();
+			logger.info("Primary (pid " + pid + ") exits with code " + exitCode);
+			return exitCode;
+		}
+	}
+
+	private void requireServletApplication() {
+		WebApplicationType type = this.application.getWebApplicationType();
+		if (type != WebApplicationType.SERVLET) {
+			throw new ClusterStartupException(
+					"Cluster mode serves one shared port from servlet web applications (Spring MVC on Tomcat or Jetty); "
+							+ "this application's web application type is " + type + ".",
+					"Use spring-boot-starter-webmvc (Tomcat) or Jetty, or remove app.cluster.instances "
+							+ "(or set app.cluster.enabled=false) to run a single JVM.");
+		}
+	}
+
+	private SharedSocket listen() {
+		int port = this.environment.getProperty("server.port", Integer.class, DEFAULT_PORT);
+		InetAddress address = this.environment.getProperty("server.address", InetAddress.class);
+		int backlog = this.environment.getProperty("server.tomcat.accept-count", Integer.class, DEFAULT_BACKLOG);
+		try {
+			return SharedSocket.listenOnStandardInput(address, port, backlog);
+		}
+		catch (SocketUnavailableException ex) {
+			throw new ClusterStartupException(ex.getMessage() + "; no worker was started.",
+					ex.isPortInUse() ? "Stop the program that uses port " + port + ", or set server.port to another port."
+							: "Check server.address and server.port.",
+					ex);
+		}
+	}
+
+	private @Nullable Integer managementPort(int serverPort) {
+		Integer port = this.environment.getProperty("management.server.port", Integer.class);
+		if (port == null || port == serverPort || port < 0) {
+			return null;
+		}
+		InetAddress address = this.environment.getProperty("management.server.address", InetAddress.class);
+		try (ServerSocket probe = new ServerSocket()) {
+			// Every worker binds the management port itself; make sure it is free (or pick a
+			// free one for port 0) before any worker is started.
+			probe.bind(new InetSocketAddress(address, port));
+			return probe.getLocalPort();
+		}
+		catch (IOException ex) {
+			throw new ClusterStartupException(
+					"Management port " + port + " is not available (" + ex.getMessage() + "); no worker was started.",
+					"Stop the program that uses port " + port + ", or set management.server.port to another port.",
+					ex);
+		}
+	}
+
+	private IpcServer startIpc(IpcServer.Listener listener) {
+		try {
+			return IpcServer.start(listener);
+		}
+		catch (IOException ex) {
+			throw new ClusterStartupException("Cannot create the channel to the workers: " + ex.getMessage(),
+					"Check that java.io.tmpdir is writable and supports Unix domain sockets.", ex);
+		}
+	}
+
+	private static void handleSignals(Supervisor supervisor) {
+		for (String name : List.of("TERM", "INT")) {
+			Signal.handle(new Signal(name), (signal) -> {
+				logger.info("Received SIG" + signal.getName() + "; shutting down");
+				supervisor.requestShutdown();
+			});
+		}
+	}
+
+
+}

@@ -1,0 +1,33 @@
+package dev.bootcluster.primary;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A started worker JVM as the supervisor sees it; the seam that lets the supervisor's
+ * decisions be tested without forking.
+ */
+interface WorkerHandle {
+
+	long pid();
+
+	/**
+	 * Completes with the exit code when the process has ended; a process killed by signal
+	 * S reports 128 + S.
+	 * @return the exit code future
+	 */
+	CompletableFuture<Integer> onExit();
+
+	/** Ask for a graceful stop (SIGTERM). */
+	void stop();
+
+	/** Kill at once (SIGKILL). */
+	void kill();
+
+	/**
+	 * The last lines the worker wrote to stdout and stderr.
+	 * @return the lines, oldest first
+	 */
+	List<String> outputTail();
+
+}

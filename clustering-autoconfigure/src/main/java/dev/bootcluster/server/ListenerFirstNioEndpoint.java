@@ -1,0 +1,97 @@
+package dev.bootcluster.server;
+
+import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.NetworkChannel;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+import org.apache.tomcat.util.net.NioEndpoint;
+
+/**
+ * A Tomcat NIO endpoint that stops accepting by closing its listening socket first, so a
+ * graceful stop never takes a connection it will not serve.
+ * <p>
+ * Stock Tomcat pauses by waking its acceptor with a connection to its own port. On a port
+ * shared by several workers that connection may land in another worker, and the paused
+ * acceptor destroys whichever real connection it takes next. Here pausing closes this
+ * process's listening socket, which wakes the acceptor with no connection at all. Until
+ * the endpoint stops, connections this worker already accepted are served normally (with
+ * keep-alive turned off by Tomcat) rather than answered with 503 because it is paused.
+ */
+public abstract class ListenerFirstNioEndpoint extends NioEndpoint {
+
+	private volatile boolean listenerClosed;
+
+	@Override
+	public void pause() {
+		closeListener();
+		super.pause();
+	}
+
+	@Override
+	public boolean isPaused() {
+		// Once the listener is closed no new connection can arrive, so requests on the
+		// connections this worker already accepted are still served.
+		return super.isPaused() && !this.listenerClosed;
+	}
+
+	@Override
+	protected void unlockAccept() {
+		if (!this.listenerClosed) {
+			super.unlockAccept();
+		}
+	}
+
+	@Override
+	protected SocketChannel serverSocketAccept() throws Exception {
+		try {
+			return super.serverSocketAccept();
+		}
+		catch (ClosedChannelException ex) {
+			if (!this.listenerClosed) {
+				throw ex;
+			}
+			// Idle until the endpoint stops: throwing while it runs is logged as an
+			// accept failure.
+			while (isRunning()) {
+				LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+			}
+			throw ex;
+		}
+	}
+
+	@Override
+	protected void doCloseServerSocket() throws IOException {
+		closeListener();
+		super.doCloseServerSocket();
+	}
+
+	/**
+	 * Close this process's listening socket: no connection is accepted after this.
+	 */
+	public void closeListener() {
+		NetworkChannel channel = getServerSocket();
+		if (this.listenerClosed || channel == null) {
+			return;
+		}
+		this.listenerClosed = true;
+		try {
+			closeChannel(channel);
+		}
+		catch (IOException ex) {
+			getLog().warn("Failed to close the listening socket", ex);
+		}
+	}
+
+	/**
+	 * Close the listening channel.
+	 * @param channel the channel
+	 * @throws IOException on failure
+	 */
+	protected void closeChannel(NetworkChannel channel) throws IOException {
+		channel.close();
+	}
+
+}

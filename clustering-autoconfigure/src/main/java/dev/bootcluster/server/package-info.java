@@ -1,0 +1,7 @@
+/**
+ * Sharing one listening port between worker JVMs (inherited socket, web server adapters).
+ */
+@NullMarked
+package dev.bootcluster.server;
+
+import org.jspecify.annotations.NullMarked;
