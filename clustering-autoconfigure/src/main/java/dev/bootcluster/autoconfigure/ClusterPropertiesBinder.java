@@ -34,7 +34,14 @@ public final class ClusterPropertiesBinder {
 		catch (BindException ex) {
 			throw describe(ex);
 		}
-		properties.validate();
+		try {
+			properties.validate();
+		}
+		catch (InvalidClusterPropertyException ex) {
+			// Report the value as the user wrote it (0s), not as it was converted (PT0S).
+			String raw = environment.getProperty(ex.getProperty());
+			throw (raw != null) ? new InvalidClusterPropertyException(ex.getProperty(), raw, ex.getAccepted()) : ex;
+		}
 		return properties;
 	}
 

@@ -160,6 +160,9 @@ public final class IpcServer implements Closeable {
 		this.closed = true;
 		try {
 			this.server.close();
+			for (SocketChannel connection : this.connections.values()) {
+				connection.close();
+			}
 			Files.deleteIfExists(this.socketPath);
 			Files.deleteIfExists(this.directory);
 		}

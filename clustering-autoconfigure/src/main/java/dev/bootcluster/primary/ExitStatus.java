@@ -2,6 +2,7 @@ package dev.bootcluster.primary;
 
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Words for how a worker ended, and the part of its output that explains it.
@@ -12,6 +13,8 @@ final class ExitStatus {
 			11, "SIGSEGV", 15, "SIGTERM");
 
 	private static final int EXCERPT_LINES = 40;
+
+	private static final Pattern STACK_FRAME = Pattern.compile("^\\s+(at |\\.\\.\\. \\d+ more)");
 
 	private ExitStatus() {
 	}
@@ -31,11 +34,17 @@ final class ExitStatus {
 
 	/**
 	 * The lines of a worker's output that explain its failure: Spring Boot's failure
-	 * report if there is one, else from the last error, else the last lines.
+	 * report if there is one, else from the last error, else the last lines. Stack frames
+	 * are left out so that the chain of causes fits.
 	 * @param tail the worker's last output lines
 	 * @return the excerpt
 	 */
 	static List<String> excerpt(List<String> tail) {
+		List<String> lines = tail.stream().filter((line) -> !STACK_FRAME.matcher(line).find()).toList();
+		return excerptOf(lines);
+	}
+
+	private static List<String> excerptOf(List<String> tail) {
 		int start = lastIndexContaining(tail, "APPLICATION FAILED TO START");
 		if (start > 0 && tail.get(start - 1).startsWith("****")) {
 			start--;

@@ -90,12 +90,14 @@ final class WorkerProcess implements WorkerHandle {
 
 	@Override
 	public void stop() {
-		this.process.destroy();
+		// Through the handle: Process.destroy() would also close the pipes, and the
+		// worker's shutdown logs would be lost.
+		this.process.toHandle().destroy();
 	}
 
 	@Override
 	public void kill() {
-		this.process.destroyForcibly();
+		this.process.toHandle().destroyForcibly();
 	}
 
 	@Override

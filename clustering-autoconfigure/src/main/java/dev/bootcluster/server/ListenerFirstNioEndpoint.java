@@ -66,6 +66,23 @@ public abstract class ListenerFirstNioEndpoint extends NioEndpoint {
 	protected void doCloseServerSocket() throws IOException {
 		closeListener();
 		super.doCloseServerSocket();
+		if (isRunning()) {
+			awaitAcceptedConnections();
+		}
+	}
+
+	/**
+	 * During a graceful shutdown, wait until every connection this worker accepted has
+	 * closed. A connection accepted a moment before the listener closed may not have a
+	 * request in progress yet, so the server would count it as idle and reset it. Keep-alive
+	 * is off by now, so each connection closes after its next response; idle ones close at
+	 * the keep-alive timeout at the latest.
+	 */
+	private void awaitAcceptedConnections() {
+		long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(getKeepAliveTimeout(), 0));
+		while (!getConnections().isEmpty() && System.nanoTime() - deadline < 0) {
+			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+		}
 	}
 
 	/**

@@ -1,0 +1,164 @@
+#!/usr/bin/env bash
+# Cluster benchmark: throughput and p99 of one plain JVM against a cluster of two workers on the
+# same cores, requests failed while a worker is stopped or killed under load, and resident memory.
+# Prints a table and writes it to docs/benchmarks.md. Loopback only; every load run is bounded.
+#
+#   benchmarks/cluster.sh            # 3 alternating rounds of 10 s per measurement
+#   ROUNDS=5 DURATION=20s benchmarks/cluster.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+ROUNDS=${ROUNDS:-3}
+DURATION=${DURATION:-10s}
+WARMUP=${WARMUP:-5s}
+CONNECTIONS=${CONNECTIONS:-32}
+STOP_TRIALS=${STOP_TRIALS:-5}
+PORT=${PORT:-18080}
+MANAGEMENT_PORT=${MANAGEMENT_PORT:-18081}
+JAR=sample-app/target/sample-app-0.1.0-SNAPSHOT.jar
+OUT=docs/benchmarks.md
+WORK=$(mktemp -d)
+trap 'stop_app; rm -rf "$WORK"' EXIT
+
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+[[ -f $JAR ]] || ./mvnw -B -q -DskipTests install
+
+APP_PID=
+LOG=$WORK/app.log
+
+start_app() { # plain | cluster
+	local mode=$1
+	local args=(--server.port=$PORT --management.server.port=$MANAGEMENT_PORT)
+	if [[ $mode == plain ]]; then args+=(--app.cluster.enabled=false); else args+=(--app.cluster.instances=2); fi
+	java -jar "$JAR" "${args[@]}" >"$LOG" 2>&1 &
+	APP_PID=$!
+	for _ in $(seq 1 240); do
+		if [[ $mode == plain ]] && grep -q "Started SampleApplication" "$LOG"; then return; fi
+		if [[ $mode == cluster ]] && grep -q "Cluster ready" "$LOG"; then return; fi
+		kill -0 "$APP_PID" 2>/dev/null || { cat "$LOG"; echo "app exited" >&2; exit 1; }
+		sleep 0.5
+	done
+	echo "app did not start" >&2; exit 1
+}
+
+stop_app() {
+	[[ -n $APP_PID ]] || return 0
+	kill -TERM "$APP_PID" 2>/dev/null || true
+	for _ in $(seq 1 120); do kill -0 "$APP_PID" 2>/dev/null || break; sleep 0.5; done
+	kill -KILL "$APP_PID" 2>/dev/null || true
+	APP_PID=
+}
+
+to_ms() { # 812.00us | 1.23ms | 1.05s
+	awk -v v="$1" 'BEGIN { if (v ~ /us$/) print v/1000; else if (v ~ /ms$/) print v+0; else if (v ~ /s$/) print v*1000; else print v }'
+}
+
+# wrk PATH [extra args] -> "rps p99ms errors"
+load() {
+	local path=$1; shift
+	local out
+	out=$(wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency "$@" "http://127.0.0.1:$PORT$path")
+	local rps p99 errors
+	rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
+	p99=$(to_ms "$(awk '$1 == "99%" {print $2}' <<<"$out")")
+	errors=$(awk '/Socket errors:/ {gsub(",", ""); print $4 + $6 + $8 + $10} /Non-2xx/ {print $NF}' <<<"$out" | paste -sd+ | bc)
+	echo "$rps $p99 ${errors:-0}"
+}
+
+median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+
+rss_mb() { ps -o rss= -p "$1" | awk '{printf "%.0f", $1/1024}'; }
+
+worker_pids() { pgrep -P "$APP_PID" -f 'sample-app' | sort -n; }
+
+declare -A results
+echo "== throughput: $ROUNDS alternating rounds, $DURATION each, $CONNECTIONS connections"
+for round in $(seq 1 "$ROUNDS"); do
+	for mode in plain cluster; do
+		start_app "$mode"
+		wrk -t2 -c"$CONNECTIONS" -d"$WARMUP" "http://127.0.0.1:$PORT/api/data" >/dev/null
+		wrk -t2 -c"$CONNECTIONS" -d"$WARMUP" "http://127.0.0.1:$PORT/api/primes?limit=20000" >/dev/null
+		read -r rps p99 _ < <(load /api/data)
+		results[$mode,data,rps]+="$rps "; results[$mode,data,p99]+="$p99 "
+		read -r rps p99 _ < <(load "/api/primes?limit=20000")
+		results[$mode,primes,rps]+="$rps "; results[$mode,primes,p99]+="$p99 "
+		if [[ $round == "$ROUNDS" ]]; then
+			results[$mode,rss]="primary/JVM $(rss_mb "$APP_PID") MB"
+			if [[ $mode == cluster ]]; then
+				for w in $(worker_pids); do results[$mode,rss]+=", worker $(rss_mb "$w") MB"; done
+			fi
+		fi
+		echo "round $round $mode: data ${results[$mode,data,rps]##* } primes ${results[$mode,primes,rps]}"
+		stop_app
+	done
+done
+
+# Failed requests while one worker is stopped (SIGTERM) or killed (SIGKILL) under a steady load of
+# new connections; each trial waits for the replacement to be ready before the next.
+stop_trials() { # TERM|KILL -> "failed-per-trial..." "replacement ready seconds..."
+	local signal=$1 failed=() ready=()
+	for _ in $(seq 1 "$STOP_TRIALS"); do
+		local before victim readies
+		readies=$(grep -c " ready in " "$LOG" || true)
+		victim=$(worker_pids | head -1)
+		DURATION=12s load /api/data -H "Connection: close" >"$WORK/trial" &
+		local wrk_pid=$!
+		sleep 3
+		local killed_at; killed_at=$(date +%s.%N)
+		kill -"$signal" "$victim"
+		for _ in $(seq 1 120); do
+			[[ $(grep -c " ready in " "$LOG" || true) -gt $readies ]] && break
+			sleep 0.1
+		done
+		ready+=("$(echo "$(date +%s.%N) - $killed_at" | bc | xargs printf '%.1f')")
+		wait "$wrk_pid"
+		failed+=("$(awk '{print $3}' "$WORK/trial")")
+	done
+	echo "${failed[*]}|${ready[*]}"
+}
+
+start_app cluster
+term=$(stop_trials TERM)
+kill_=$(stop_trials KILL)
+stop_app
+
+m() { tr ' ' '\n' <<<"$1" | grep -v '^$' | median; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+
+machine="$(nproc) cores, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), $(free -g | awk '/Mem:/ {print $2}') GiB, Linux $(uname -r), $(java -version 2>&1 | head -1)"
+table=$(cat <<TABLE
+Run on $(date -u +%Y-%m-%d) on $machine.
+Load: wrk, 2 threads, $CONNECTIONS keep-alive connections, $DURATION per measurement after a $WARMUP warm-up, on the same 2 cores as the server;
+medians of $ROUNDS alternating rounds (plain, cluster, plain, ...). Plain = one JVM (\`app.cluster.enabled=false\`); cluster = primary + 2 workers.
+
+| measurement | plain JVM | cluster (2 workers) | cluster / plain |
+|---|---|---|---|
+| /api/data requests/s | $(m "${results[plain,data,rps]}") | $(m "${results[cluster,data,rps]}") | $(ratio "$(m "${results[cluster,data,rps]}")" "$(m "${results[plain,data,rps]}")") |
+| /api/data p99 (ms) | $(m "${results[plain,data,p99]}") | $(m "${results[cluster,data,p99]}") | $(ratio "$(m "${results[cluster,data,p99]}")" "$(m "${results[plain,data,p99]}")") |
+| /api/primes?limit=20000 requests/s | $(m "${results[plain,primes,rps]}") | $(m "${results[cluster,primes,rps]}") | $(ratio "$(m "${results[cluster,primes,rps]}")" "$(m "${results[plain,primes,rps]}")") |
+| /api/primes?limit=20000 p99 (ms) | $(m "${results[plain,primes,p99]}") | $(m "${results[cluster,primes,p99]}") | $(ratio "$(m "${results[cluster,primes,p99]}")" "$(m "${results[plain,primes,p99]}")") |
+| resident memory after load | ${results[plain,rss]} | ${results[cluster,rss]} | |
+
+All rounds (requests/s): plain data ${results[plain,data,rps]}; cluster data ${results[cluster,data,rps]}; plain primes ${results[plain,primes,rps]}; cluster primes ${results[cluster,primes,rps]}.
+
+Failed requests under a steady load of new connections (wrk with \`Connection: close\`, $CONNECTIONS connections), one worker stopped 3 s into a 12 s run, $STOP_TRIALS trials each:
+
+| event | failed requests per trial | seconds from signal to replacement ready |
+|---|---|---|
+| graceful stop (SIGTERM to a worker) | ${term%%|*} | ${term##*|} |
+| kill (SIGKILL to a worker) | ${kill_%%|*} | ${kill_##*|} |
+TABLE
+)
+echo
+echo "$table"
+{
+	echo "# Benchmarks"
+	echo
+	echo "Produced by \`benchmarks/cluster.sh\`; numbers are what that run printed. This machine is shared and noisy:"
+	echo "compare medians and ratios within one run, not across runs."
+	echo
+	echo "## Cluster runtime"
+	echo
+	echo "$table"
+} >"$OUT"
+echo "written to $OUT"

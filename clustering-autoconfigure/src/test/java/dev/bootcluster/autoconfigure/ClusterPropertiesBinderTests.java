@@ -1,0 +1,61 @@
+package dev.bootcluster.autoconfigure;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.mock.env.MockEnvironment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+class ClusterPropertiesBinderTests {
+
+	@Test
+	void bindsEveryGroupWithDefaultsForWhatIsNotSet() {
+		MockEnvironment environment = new MockEnvironment().withProperty("app.cluster.instances", "max")
+			.withProperty("app.cluster.restart.max-attempts", "3")
+			.withProperty("app.cluster.worker.jvm-args", "-Xss512k,-Dfoo=bar");
+		ClusterProperties properties = ClusterPropertiesBinder.bind(environment);
+		assertThat(properties.isClusterRequested()).isTrue();
+		assertThat(properties.getRestart().getMaxAttempts()).isEqualTo(3);
+		assertThat(properties.getRestart().getInitialBackoff()).isEqualTo(Duration.ofSeconds(1));
+		assertThat(properties.getStartupTimeout()).isEqualTo(Duration.ofSeconds(60));
+		assertThat(properties.getWorker().getJvmArgs()).containsExactly("-Xss512k", "-Dfoo=bar");
+	}
+
+	@Test
+	void aValueThatDoesNotConvertNamesThePropertyTheValueAndTheAcceptedForm() {
+		MockEnvironment environment = new MockEnvironment().withProperty("app.cluster.startup-timeout", "soon");
+		assertThatExceptionOfType(InvalidClusterPropertyException.class)
+			.isThrownBy(() -> ClusterPropertiesBinder.bind(environment))
+			.withMessage("Invalid value 'soon' for property 'app.cluster.startup-timeout': "
+					+ "expected a duration such as 500ms, 30s or 2m");
+	}
+
+	@Test
+	void aValueOutOfRangeIsReportedAsTheUserWroteIt() {
+		MockEnvironment environment = new MockEnvironment().withProperty("app.cluster.shutdown-timeout", "0s");
+		assertThatExceptionOfType(InvalidClusterPropertyException.class)
+			.isThrownBy(() -> ClusterPropertiesBinder.bind(environment))
+			.satisfies((ex) -> assertThat(ex.getValue()).isEqualTo("0s"))
+			.satisfies((ex) -> assertThat(ex.getProperty()).isEqualTo("app.cluster.shutdown-timeout"));
+	}
+
+	@Test
+	void maxBackoffShorterThanTheInitialBackoffIsRejected() {
+		MockEnvironment environment = new MockEnvironment().withProperty("app.cluster.restart.initial-backoff", "5s")
+			.withProperty("app.cluster.restart.max-backoff", "1s");
+		assertThatExceptionOfType(InvalidClusterPropertyException.class)
+			.isThrownBy(() -> ClusterPropertiesBinder.bind(environment))
+			.satisfies((ex) -> assertThat(ex.getProperty()).isEqualTo("app.cluster.restart.max-backoff"));
+	}
+
+	@Test
+	void disabledClusterModeIsNotARequestForWorkers() {
+		MockEnvironment environment = new MockEnvironment().withProperty("app.cluster.instances", "2")
+			.withProperty("app.cluster.enabled", "false");
+		assertThat(ClusterPropertiesBinder.bind(environment).isClusterRequested()).isFalse();
+	}
+
+}

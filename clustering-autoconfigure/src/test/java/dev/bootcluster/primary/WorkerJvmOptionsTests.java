@@ -1,0 +1,52 @@
+package dev.bootcluster.primary;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class WorkerJvmOptionsTests {
+
+	@Test
+	void eachWorkerGetsItsShareOfCoresAndHeap() {
+		assertThat(WorkerJvmOptions.forWorker(List.of("-Dx=y"), List.of(), 8, 4))
+			.containsExactly("-XX:ActiveProcessorCount=2", "-XX:MaxRAMPercentage=6.25");
+	}
+
+	@Test
+	void moreWorkersThanCoresStillGiveEachOneCore() {
+		assertThat(WorkerJvmOptions.forWorker(List.of(), List.of(), 2, 3)).contains("-XX:ActiveProcessorCount=1",
+				"-XX:MaxRAMPercentage=8.33");
+	}
+
+	@Test
+	void thePrimarysHeapPercentageIsSplitAcrossWorkers() {
+		assertThat(WorkerJvmOptions.forWorker(List.of("-XX:MaxRAMPercentage=80"), List.of(), 2, 2))
+			.contains("-XX:MaxRAMPercentage=40");
+	}
+
+	@Test
+	void flagsTheUserChoseAreLeftAlone() {
+		assertThat(WorkerJvmOptions.forWorker(List.of("-Xmx1g", "-XX:ActiveProcessorCount=3"), List.of(), 8, 4))
+			.isEmpty();
+		assertThat(WorkerJvmOptions.forWorker(List.of(), List.of("-XX:MaxRAMPercentage=30", "-Xss1m"), 8, 4))
+			.containsExactly("-XX:ActiveProcessorCount=2", "-XX:MaxRAMPercentage=30", "-Xss1m");
+	}
+
+	@Test
+	void oneWorkerKeepsTheWholeHeap() {
+		assertThat(WorkerJvmOptions.forWorker(List.of(), List.of(), 4, 1))
+			.containsExactly("-XX:ActiveProcessorCount=4");
+	}
+
+	@Test
+	void keysIdentifyWhatAnOptionSets() {
+		assertThat(WorkerJvmOptions.key("-XX:+UseG1GC")).isEqualTo("-XX:UseG1GC");
+		assertThat(WorkerJvmOptions.key("-XX:-UseG1GC")).isEqualTo("-XX:UseG1GC");
+		assertThat(WorkerJvmOptions.key("-XX:MaxRAMPercentage=5")).isEqualTo("-XX:MaxRAMPercentage");
+		assertThat(WorkerJvmOptions.key("-Dspring.profiles.active=x")).isEqualTo("-Dspring.profiles.active");
+		assertThat(WorkerJvmOptions.key("-Xmx512m")).isEqualTo("-Xmx");
+	}
+
+}

@@ -1,0 +1,216 @@
+package dev.bootcluster.sample.e2e;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The packaged sample application started as a real process, with its output in a file.
+ * Every launch carries a unique marker argument, which the primary passes on to its
+ * workers, so the test can find every process it started.
+ */
+final class ClusterProcess implements AutoCloseable {
+
+	static final Duration STARTUP = Duration.ofSeconds(90);
+
+	private static final Pattern PORT = Pattern.compile("starting \\d+ workers on port (\\d+)");
+
+	private static final Pattern MANAGEMENT_PORT = Pattern.compile("management port (\\d+)");
+
+	private static final Pattern READY = Pattern.compile("worker (\\d+) \\(pid (\\d+)\\) ready in");
+
+	private final Process process;
+
+	private final Path output;
+
+	private final String marker;
+
+	private ClusterProcess(Process process, Path output, String marker) {
+		this.process = process;
+		this.output = output;
+		this.marker = marker;
+	}
+
+	/**
+	 * Start the sample jar with the given program arguments, on a random port.
+	 */
+	static ClusterProcess start(String... args) {
+		List<String> all = new ArrayList<>(Arrays.asList(args));
+		for (String port : List.of("--server.port=", "--management.server.port=")) {
+			if (all.stream().noneMatch((arg) -> arg.startsWith(port))) {
+				all.add(port + "0");
+			}
+		}
+		return launch(List.of("-jar", sampleJar().toString()), all);
+	}
+
+	static ClusterProcess launch(List<String> target, List<String> args) {
+		String marker = UUID.randomUUID().toString();
+		List<String> command = new ArrayList<>();
+		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+		command.add("-Xmx128m");
+		command.addAll(target);
+		command.addAll(args);
+		command.add("--test.marker=" + marker);
+		try {
+			Path output = Files.createTempFile("cluster-", ".log");
+			Process process = new ProcessBuilder(command).redirectErrorStream(true)
+				.redirectOutput(output.toFile())
+				.start();
+			return new ClusterProcess(process, output, marker);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	static Path sampleJar() {
+		return Path.of(System.getProperty("sample.jar", "target/sample-app-0.1.0-SNAPSHOT.jar"));
+	}
+
+	/**
+	 * Wait until the primary reports every worker ready.
+	 * @return this
+	 */
+	ClusterProcess awaitReady() {
+		return awaitOutput("Cluster ready");
+	}
+
+	/**
+	 * Wait until the output contains a text, failing at once if the process exits.
+	 * @param text the text
+	 * @return this
+	 */
+	ClusterProcess awaitOutput(String text) {
+		await(text).atMost(STARTUP).until(() -> {
+			if (!this.process.isAlive()) {
+				throw new AssertionError("Process exited with " + this.process.exitValue() + ":\n" + output());
+			}
+			return output().contains(text);
+		});
+		return this;
+	}
+
+	String output() {
+		try {
+			return Files.readString(this.output, StandardCharsets.UTF_8);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	int port() {
+		return group(PORT);
+	}
+
+	int managementPort() {
+		return group(MANAGEMENT_PORT);
+	}
+
+	private int group(Pattern pattern) {
+		Matcher matcher = pattern.matcher(output());
+		if (!matcher.find()) {
+			throw new AssertionError("No " + pattern + " in output:\n" + output());
+		}
+		return Integer.parseInt(matcher.group(1));
+	}
+
+	/**
+	 * The pid of each worker id as last reported ready.
+	 */
+	Map<Integer, Long> readyWorkers() {
+		Map<Integer, Long> workers = new LinkedHashMap<>();
+		Matcher matcher = READY.matcher(output());
+		while (matcher.find()) {
+			workers.put(Integer.valueOf(matcher.group(1)), Long.valueOf(matcher.group(2)));
+		}
+		return workers;
+	}
+
+	Process process() {
+		return this.process;
+	}
+
+	long pid() {
+		return this.process.pid();
+	}
+
+	/**
+	 * Every live process of this launch other than the primary: its workers.
+	 */
+	List<ProcessHandle> workerProcesses() {
+		return ProcessHandle.allProcesses()
+			.filter((handle) -> handle.pid() != this.process.pid())
+			.filter((handle) -> handle.info()
+				.arguments()
+				.map((arguments) -> Arrays.asList(arguments).contains("--test.marker=" + this.marker))
+				.orElse(false))
+			.toList();
+	}
+
+	/**
+	 * Whether a process has ended. An orphan that exited stays a zombie until the system's
+	 * init process reaps it; it holds no socket and no memory, so it counts as ended.
+	 */
+	static boolean hasExited(ProcessHandle process) {
+		if (!process.isAlive()) {
+			return true;
+		}
+		try {
+			String stat = Files.readString(Path.of("/proc", String.valueOf(process.pid()), "stat"));
+			return stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
+		}
+		catch (IOException ex) {
+			return true;
+		}
+	}
+
+	void signal(long pid, String signal) {
+		try {
+			Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(pid)).inheritIO().start();
+			if (kill.waitFor() != 0) {
+				throw new AssertionError("kill -" + signal + " " + pid + " failed");
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new AssertionError(ex);
+		}
+	}
+
+	int awaitExit(Duration timeout) {
+		await("primary exit").atMost(timeout).until(() -> !this.process.isAlive());
+		return this.process.exitValue();
+	}
+
+	@Override
+	public void close() {
+		List<ProcessHandle> workers = workerProcesses();
+		this.process.destroyForcibly();
+		workers.forEach(ProcessHandle::destroyForcibly);
+		try {
+			Files.deleteIfExists(this.output);
+		}
+		catch (IOException ex) {
+			// Left in the temporary directory.
+		}
+	}
+
+}

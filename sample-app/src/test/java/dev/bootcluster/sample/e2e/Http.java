@@ -1,0 +1,45 @@
+package dev.bootcluster.sample.e2e;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A minimal HTTP/1.1 client on a new loopback connection per request, so every request
+ * passes through the listen queue the test is about.
+ */
+final class Http {
+
+	private Http() {
+	}
+
+	record Response(int status, String body) {
+
+	}
+
+	static Response get(int port, String path) throws IOException {
+		try (Socket socket = new Socket()) {
+			socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+			socket.setSoTimeout(30_000);
+			OutputStream out = socket.getOutputStream();
+			out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+				.getBytes(StandardCharsets.US_ASCII));
+			out.flush();
+			InputStream in = socket.getInputStream();
+			ByteArrayOutputStream received = new ByteArrayOutputStream();
+			in.transferTo(received);
+			String text = received.toString(StandardCharsets.UTF_8);
+			if (!text.startsWith("HTTP/1.1 ")) {
+				throw new IOException("No HTTP response (" + received.size() + " bytes)");
+			}
+			int status = Integer.parseInt(text.substring(9, 12));
+			int bodyStart = text.indexOf("\r\n\r\n");
+			return new Response(status, (bodyStart >= 0) ? text.substring(bodyStart + 4) : "");
+		}
+	}
+
+}

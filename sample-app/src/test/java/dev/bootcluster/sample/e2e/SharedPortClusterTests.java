@@ -1,0 +1,135 @@
+package dev.bootcluster.sample.e2e;
+
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * One real cluster of two workers on a random loopback port, shared by tests that each
+ * leave it with two ready workers.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SharedPortClusterTests {
+
+	private static final int LOAD_THREADS = 4;
+
+	private ClusterProcess cluster;
+
+	@BeforeAll
+	void startCluster() {
+		this.cluster = ClusterProcess.start("--app.cluster.instances=2", "--app.cluster.restart.initial-backoff=200ms")
+			.awaitReady();
+	}
+
+	@AfterAll
+	void stopCluster() {
+		this.cluster.close();
+	}
+
+	@Test
+	@Order(1)
+	void everyWorkerAnswersOnTheSharedPortWithItsOwnPidAndId() throws Exception {
+		Map<Integer, Long> ready = this.cluster.readyWorkers();
+		assertThat(ready).containsOnlyKeys(0, 1);
+		assertThat(new HashSet<>(ready.values())).hasSize(2).doesNotContain(this.cluster.pid());
+		Set<String> answers = new HashSet<>();
+		await().atMost(Duration.ofSeconds(20)).until(() -> {
+			answers.add(Http.get(this.cluster.port(), "/api/whoami").body().replaceAll("\\s", ""));
+			return answers.size() == 2;
+		});
+		assertThat(answers).allSatisfy((body) -> assertThat(body).contains("\"workerCount\":2"));
+		assertThat(answers).anySatisfy((body) -> assertThat(body).contains("\"workerId\":0",
+				"\"pid\":" + ready.get(0)));
+		assertThat(answers).anySatisfy((body) -> assertThat(body).contains("\"workerId\":1",
+				"\"pid\":" + ready.get(1)));
+		assertThat(this.cluster.output()).contains("[worker-0]", "[worker-1]", "[primary]");
+	}
+
+	@Test
+	@Order(2)
+	void everyWorkerServesTheSeparateManagementPort() {
+		Set<String> pids = new HashSet<>();
+		await().atMost(Duration.ofSeconds(20)).until(() -> {
+			Http.Response info = Http.get(this.cluster.managementPort(), "/actuator/info");
+			assertThat(info.status()).isEqualTo(200);
+			assertThat(info.body()).contains("Boot Cluster sample");
+			Matcher pid = Pattern.compile("\"pid\":(\\d+)").matcher(info.body());
+			assertThat(pid.find()).isTrue();
+			pids.add(pid.group(1));
+			return pids.size() == 2;
+		});
+		assertThat(pids).containsExactlyInAnyOrderElementsOf(
+				this.cluster.readyWorkers().values().stream().map(String::valueOf).toList());
+	}
+
+	@Test
+	@Order(3)
+	void aSecondCopyOfTheAppOnTheSamePortFailsInsteadOfJoining() {
+		try (ClusterProcess second = ClusterProcess.start("--app.cluster.instances=2",
+				"--server.port=" + this.cluster.port())) {
+			assertThat(second.awaitExit(Duration.ofSeconds(30))).isNotZero();
+			assertThat(second.output()).contains("Port *:" + this.cluster.port() + " is already in use")
+				.doesNotContain("starting 2 workers");
+			assertThat(second.workerProcesses()).isEmpty();
+		}
+	}
+
+	@Test
+	@Order(4)
+	void aWorkerStoppedGracefullyUnderLoadFailsNoRequestAndIsReplaced() {
+		Map<Integer, Long> before = this.cluster.readyWorkers();
+		try (LoadGenerator load = new LoadGenerator(this.cluster.port(), "/api/whoami", LOAD_THREADS, 200_000,
+				Duration.ofSeconds(60))) {
+			await().atMost(Duration.ofSeconds(10)).until(() -> load.succeeded() > 200);
+			this.cluster.signal(before.get(0), "TERM");
+			await().atMost(ClusterProcess.STARTUP)
+				.until(() -> !before.get(0).equals(this.cluster.readyWorkers().get(0)));
+			int afterReplacement = load.succeeded();
+			await().atMost(Duration.ofSeconds(10)).until(() -> load.succeeded() > afterReplacement + 200);
+			load.stop();
+			assertThat(load.failures()).isEmpty();
+			assertThat(load.answeringPids()).contains(String.valueOf(before.get(1)),
+					String.valueOf(this.cluster.readyWorkers().get(0)));
+		}
+		assertThat(this.cluster.output()).contains("worker 0 (pid " + before.get(0) + ") exited with signal 15");
+	}
+
+	@Test
+	@Order(5)
+	void aKilledWorkerLosesAtMostTheConnectionsItHadAcceptedAndComesBackWithItsId() {
+		Map<Integer, Long> before = this.cluster.readyWorkers();
+		try (LoadGenerator load = new LoadGenerator(this.cluster.port(), "/api/whoami", LOAD_THREADS, 200_000,
+				Duration.ofSeconds(60))) {
+			await().atMost(Duration.ofSeconds(10)).until(() -> load.succeeded() > 200);
+			this.cluster.signal(before.get(1), "KILL");
+			await().atMost(ClusterProcess.STARTUP)
+				.until(() -> !before.get(1).equals(this.cluster.readyWorkers().get(1)));
+			int afterReplacement = load.succeeded();
+			await().atMost(Duration.ofSeconds(10)).until(() -> load.succeeded() > afterReplacement + 200);
+			load.stop();
+			// Each load thread has at most one connection open, so the killed worker can
+			// have accepted at most that many; nothing waiting in the queue is lost.
+			assertThat(load.failures()).hasSizeLessThanOrEqualTo(LOAD_THREADS);
+		}
+		assertThat(this.cluster.output())
+			.containsPattern("worker 1 \\(pid " + before.get(1) + "\\) exited with signal 9 \\(SIGKILL\\) after .*"
+					+ "restarting in .* \\(restart 1\\)");
+		assertThat(this.cluster.readyWorkers()).containsOnlyKeys(0, 1);
+	}
+
+}
