@@ -1,10 +1,12 @@
 package dev.bootcluster.autoconfigure;
 
+import jakarta.servlet.Filter;
 import org.apache.catalina.startup.Tomcat;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
@@ -16,15 +18,26 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import dev.bootcluster.server.InheritedChannelHttp11NioProtocol;
+import dev.bootcluster.worker.WorkerAgent;
 
 /**
  * In a worker, makes the web server accept on the socket inherited from the primary
- * instead of binding the port itself.
+ * instead of binding the port itself, and counts the requests it serves.
  */
 @AutoConfiguration(beforeName = "org.springframework.boot.tomcat.autoconfigure.servlet.TomcatServletWebServerAutoConfiguration")
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnProperty("app.cluster.worker-id")
 public final class ClusterWorkerServerAutoConfiguration {
+
+	@Bean
+	@ConditionalOnBean(WorkerAgent.class)
+	@ConditionalOnClass(Filter.class)
+	Filter clusterRequestCounter(WorkerAgent agent) {
+		return (request, response, chain) -> {
+			agent.requestServed();
+			chain.doFilter(request, response);
+		};
+	}
 
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(Tomcat.class)

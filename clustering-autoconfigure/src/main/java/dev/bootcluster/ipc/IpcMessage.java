@@ -54,7 +54,19 @@ public record IpcMessage(Type type, Map<String, String> attributes) {
 		FAILED,
 
 		/** Worker to primary: the worker began a graceful shutdown. */
-		STOPPING
+		STOPPING,
+
+		/** Worker to primary, every few seconds: heap, resident memory, requests served. */
+		HEARTBEAT,
+
+		/**
+		 * Worker to primary: an operator's request ({@code action} = status, reload or scale),
+		 * answered with a {@link #RESPONSE} carrying the same {@code request} id.
+		 */
+		REQUEST,
+
+		/** Primary to worker: the answer to a {@link #REQUEST}; {@code error} when refused. */
+		RESPONSE
 
 	}
 

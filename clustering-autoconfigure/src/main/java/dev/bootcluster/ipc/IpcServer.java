@@ -38,35 +38,42 @@ public final class IpcServer implements Closeable {
 
 	private final ServerSocketChannel server;
 
-	private final Listener listener;
+	private volatile @Nullable Listener listener;
 
 	private final Map<Long, SocketChannel> connections = new ConcurrentHashMap<>();
 
 	private volatile boolean closed;
 
-	private IpcServer(Path directory, Listener listener) throws IOException {
+	private IpcServer(Path directory) throws IOException {
 		this.directory = directory;
 		this.socketPath = directory.resolve("primary.sock");
 		this.secret = newSecret();
-		this.listener = listener;
 		this.server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
 		this.server.bind(UnixDomainSocketAddress.of(this.socketPath));
 	}
 
 	/**
-	 * Open the channel and start accepting workers.
-	 * @param listener receives every message after a valid hello
-	 * @return the running server
+	 * Create the channel's socket; workers can connect once {@link #start} was called.
+	 * @return the server
 	 * @throws IOException when the socket cannot be created
 	 */
-	public static IpcServer start(Listener listener) throws IOException {
+	public static IpcServer open() throws IOException {
 		Path directory = Files.createTempDirectory("boot-cluster-",
 				PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-		IpcServer server = new IpcServer(directory, listener);
-		Thread acceptor = new Thread(server::acceptLoop, "cluster-ipc-accept");
+		return new IpcServer(directory);
+	}
+
+	/**
+	 * Start accepting workers.
+	 * @param listener receives every message after a valid hello
+	 * @return this server
+	 */
+	public IpcServer start(Listener listener) {
+		this.listener = listener;
+		Thread acceptor = new Thread(this::acceptLoop, "cluster-ipc-accept");
 		acceptor.setDaemon(true);
 		acceptor.start();
-		return server;
+		return this;
 	}
 
 	public Path getSocketPath() {
@@ -104,9 +111,10 @@ public final class IpcServer implements Closeable {
 			pid = Long.valueOf(hello.require("pid"));
 			this.connections.put(pid, channel);
 			int workerId = Integer.parseInt(hello.require("worker-id"));
-			this.listener.onMessage(workerId, pid, hello);
+			Listener listener = this.listener;
+			listener.onMessage(workerId, pid, hello);
 			while (!this.closed) {
-				this.listener.onMessage(workerId, pid, IpcCodec.read(channel));
+				listener.onMessage(workerId, pid, IpcCodec.read(channel));
 			}
 		}
 		catch (EOFException ex) {

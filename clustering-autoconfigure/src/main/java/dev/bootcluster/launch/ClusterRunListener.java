@@ -52,6 +52,7 @@ public class ClusterRunListener implements SpringApplicationRunListener, Ordered
 	public void contextPrepared(ConfigurableApplicationContext context) {
 		if (this.worker != null) {
 			context.addApplicationListener(this.worker);
+			context.getBeanFactory().registerSingleton("clusterWorkerAgent", this.worker);
 		}
 	}
 

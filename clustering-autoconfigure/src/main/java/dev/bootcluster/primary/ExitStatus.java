@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
+import dev.bootcluster.ipc.ClusterStatus;
+
 /**
  * Words for how a worker ended, and the part of its output that explains it.
  */
@@ -30,6 +32,18 @@ final class ExitStatus {
 			return "signal " + signal + " (" + SIGNALS.getOrDefault(signal, "SIG" + signal) + ")";
 		}
 		return "exit code " + code;
+	}
+
+	/**
+	 * The exit record shown by the cluster endpoint.
+	 * @param code the exit code
+	 * @param reason why the process ended
+	 * @return the record
+	 */
+	static ClusterStatus.Exit record(int code, String reason) {
+		String signal = (code > 128 && code < 128 + 65) ? SIGNALS.getOrDefault(code - 128, "SIG" + (code - 128))
+				: null;
+		return new ClusterStatus.Exit(code, signal, reason);
 	}
 
 	/**

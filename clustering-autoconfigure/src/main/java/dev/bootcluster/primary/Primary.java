@@ -70,16 +70,15 @@ public final class Primary {
 		logger.info("Primary (pid " + pid + ") starting " + workers + " workers on port " + socket.getPort()
 				+ " (shared socket" + ((managementPort != null) ? ", management port " + managementPort : "")
 				+ "; " + cores + " cores; worker options " + String.join(" ", workerOptions) + ")");
-		Supervisor[] supervisor = new Supervisor[1];
-		try (IpcServer ipc = startIpc((workerId, workerPid, message) -> supervisor[0].onMessage(workerId,
-				workerPid, message))) {
-			supervisor[0] = new Supervisor(this.properties, workers, (workerId) -> {
-				WorkerLaunch launch = new WorkerLaunch(workerId, workers, ipc.getSocketPath(), ipc.getSecret(),
+		try (IpcServer ipc = openIpc()) {
+			Supervisor supervisor = new Supervisor(this.properties, workers, (workerId, workerCount) -> {
+				WorkerLaunch launch = new WorkerLaunch(workerId, workerCount, ipc.getSocketPath(), ipc.getSecret(),
 						socket.getPort(), managementPort, pid);
 				return WorkerProcess.start(command.commandLine(workerOptions), launch.toEnvironment());
-			});
-			handleSignals(supervisor[0]);
-			int exitCode = supervisor[0].run();
+			}, new Supervisor.Endpoints(socket.getPort(), managementPort));
+			ipc.start(supervisor::onMessage);
+			handleSignals(supervisor);
+			int exitCode = supervisor.run(ipc::send);
 			logger.info("Primary (pid " + pid + ") exits with code " + exitCode);
 			return exitCode;
 		}
@@ -131,9 +130,9 @@ public final class Primary {
 		}
 	}
 
-	private IpcServer startIpc(IpcServer.Listener listener) {
+	private IpcServer openIpc() {
 		try {
-			return IpcServer.start(listener);
+			return IpcServer.open();
 		}
 		catch (IOException ex) {
 			throw new ClusterStartupException("Cannot create the channel to the workers: " + ex.getMessage(),

@@ -1,14 +1,13 @@
 package dev.bootcluster.primary;
 
-import java.time.Duration;
-
 import org.jspecify.annotations.Nullable;
 
 import dev.bootcluster.autoconfigure.ClusterProperties;
+import dev.bootcluster.ipc.ClusterStatus;
 
 /**
- * One worker id and whatever process currently fills it. The id outlives restarts; the
- * process does not. Only the supervisor's thread touches a slot.
+ * One worker id and the process that currently serves it. The id outlives restarts and
+ * reloads; processes do not. Only the supervisor's thread touches a slot.
  */
 final class WorkerSlot {
 
@@ -16,13 +15,13 @@ final class WorkerSlot {
 
 	private final RestartPolicy restartPolicy;
 
-	private @Nullable WorkerHandle process;
-
-	private WorkerState state = WorkerState.STOPPED;
-
-	private long startedNanos;
+	private @Nullable WorkerRun current;
 
 	private int restarts;
+
+	private ClusterStatus.@Nullable Exit lastExit;
+
+	private boolean retiring;
 
 	WorkerSlot(int id, ClusterProperties.Restart restart) {
 		this.id = id;
@@ -33,30 +32,20 @@ final class WorkerSlot {
 		return this.id;
 	}
 
-	@Nullable WorkerHandle process() {
-		return this.process;
+	@Nullable WorkerRun current() {
+		return this.current;
 	}
 
-	boolean holds(long pid) {
-		return this.process != null && this.process.pid() == pid;
+	void current(WorkerRun run) {
+		this.current = run;
 	}
 
-	WorkerState state() {
-		return this.state;
+	boolean isLive() {
+		return this.current != null && this.current.isLive();
 	}
 
-	void started(WorkerHandle process, long nowNanos) {
-		this.process = process;
-		this.state = WorkerState.STARTING;
-		this.startedNanos = nowNanos;
-	}
-
-	void state(WorkerState state) {
-		this.state = state;
-	}
-
-	Duration uptime(long nowNanos) {
-		return Duration.ofNanos(nowNanos - this.startedNanos);
+	boolean isReady() {
+		return this.current != null && this.current.state() == WorkerState.READY;
 	}
 
 	RestartPolicy restartPolicy() {
@@ -71,8 +60,24 @@ final class WorkerSlot {
 		return ++this.restarts;
 	}
 
-	String describe() {
-		return "worker " + this.id + ((this.process != null) ? " (pid " + this.process.pid() + ")" : "");
+	ClusterStatus.@Nullable Exit lastExit() {
+		return this.lastExit;
+	}
+
+	void lastExit(ClusterStatus.Exit exit) {
+		this.lastExit = exit;
+	}
+
+	/**
+	 * Whether this id is being removed by scaling down: its process is not replaced.
+	 * @return true once the slot is retiring
+	 */
+	boolean isRetiring() {
+		return this.retiring;
+	}
+
+	void retire() {
+		this.retiring = true;
 	}
 
 }

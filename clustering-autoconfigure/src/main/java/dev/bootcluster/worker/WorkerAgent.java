@@ -1,8 +1,18 @@
 package dev.bootcluster.worker;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.lang.management.MemoryUsage;
+import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -14,15 +24,17 @@ import org.springframework.context.ApplicationEvent;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.event.ContextClosedEvent;
 
+import dev.bootcluster.ipc.ClusterStatus;
 import dev.bootcluster.ipc.IpcClient;
 import dev.bootcluster.ipc.IpcMessage;
 import dev.bootcluster.launch.WorkerLaunch;
 
 /**
- * A worker's link to its primary: reports readiness, failure and shutdown, and ends the
- * worker when the primary is gone so that no orphan keeps serving the shared port.
+ * A worker's link to its primary: reports readiness, failure, shutdown and heartbeats,
+ * carries operators' requests, and ends the worker when the primary is gone so that no
+ * orphan keeps serving the shared port.
  */
-public final class WorkerAgent implements ApplicationListener<ApplicationEvent> {
+public final class WorkerAgent implements ApplicationListener<ApplicationEvent>, ClusterClient {
 
 	private static final Log logger = LogFactory.getLog(WorkerAgent.class);
 
@@ -30,6 +42,16 @@ public final class WorkerAgent implements ApplicationListener<ApplicationEvent> 
 	private static final long ORPHAN_EXIT_MILLIS = 1500;
 
 	private static final long PARENT_CHECK_MILLIS = 250;
+
+	private static final long HEARTBEAT_MILLIS = 2000;
+
+	private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(5);
+
+	private final Map<String, CompletableFuture<IpcMessage>> pending = new ConcurrentHashMap<>();
+
+	private final AtomicLong requestIds = new AtomicLong();
+
+	private final AtomicLong requestsServed = new AtomicLong();
 
 	private final WorkerLaunch launch;
 
@@ -54,8 +76,7 @@ public final class WorkerAgent implements ApplicationListener<ApplicationEvent> 
 			.with("pid", ProcessHandle.current().pid())
 			.build();
 		try {
-			agent.client = IpcClient.connect(launch.ipcSocket(), hello, (message) -> {
-			}, agent::primaryGone);
+			agent.client = IpcClient.connect(launch.ipcSocket(), hello, agent::onMessage, agent::primaryGone);
 		}
 		catch (IOException ex) {
 			agent.primaryGone();
@@ -63,7 +84,96 @@ public final class WorkerAgent implements ApplicationListener<ApplicationEvent> 
 		Thread watcher = new Thread(agent::watchParent, "cluster-primary-watch");
 		watcher.setDaemon(true);
 		watcher.start();
+		Thread heartbeat = new Thread(agent::heartbeats, "cluster-heartbeat");
+		heartbeat.setDaemon(true);
+		heartbeat.start();
 		return agent;
+	}
+
+	/**
+	 * Count one request served by this worker, for the cluster status.
+	 */
+	public void requestServed() {
+		this.requestsServed.incrementAndGet();
+	}
+
+	@Override
+	public ClusterStatus status() {
+		return ClusterStatus.fromAttributes(request("status").attributes());
+	}
+
+	@Override
+	public ReloadTicket reload() {
+		IpcMessage answer = request("reload");
+		return new ReloadTicket(answer.require("reload-id"), Boolean.parseBoolean(answer.get("new")));
+	}
+
+	@Override
+	public Scaling scale(String instances) {
+		IpcMessage answer = request("scale", "instances", instances);
+		return new Scaling(Integer.parseInt(answer.require("from")), Integer.parseInt(answer.require("to")));
+	}
+
+	private IpcMessage request(String action, String... attributes) {
+		String id = String.valueOf(this.requestIds.incrementAndGet());
+		IpcMessage.Builder request = IpcMessage.of(IpcMessage.Type.REQUEST).with("request", id).with("action", action);
+		for (int i = 0; i < attributes.length; i += 2) {
+			request.with(attributes[i], attributes[i + 1]);
+		}
+		CompletableFuture<IpcMessage> answer = new CompletableFuture<>();
+		this.pending.put(id, answer);
+		try {
+			send(request.build());
+			IpcMessage response = answer.get(ANSWER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+			String error = response.get("error");
+			if (error != null) {
+				throw new ClusterOperationException(error, true);
+			}
+			return response;
+		}
+		catch (TimeoutException ex) {
+			throw new ClusterOperationException("The primary did not answer within " + ANSWER_TIMEOUT.toSeconds()
+					+ " s", false);
+		}
+		catch (ExecutionException ex) {
+			throw new ClusterOperationException("The primary could not answer: " + ex.getCause(), false);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new ClusterOperationException("Interrupted while waiting for the primary", false);
+		}
+		finally {
+			this.pending.remove(id);
+		}
+	}
+
+	private void onMessage(IpcMessage message) {
+		if (message.type() == IpcMessage.Type.RESPONSE) {
+			CompletableFuture<IpcMessage> answer = this.pending.get(String.valueOf(message.get("request")));
+			if (answer != null) {
+				answer.complete(message);
+			}
+		}
+	}
+
+	private void heartbeats() {
+		MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+		while (!this.exiting) {
+			MemoryUsage heap = memory.getHeapMemoryUsage();
+			send(IpcMessage.of(IpcMessage.Type.HEARTBEAT)
+				.with("heap-used", heap.getUsed())
+				.with("heap-max", heap.getMax())
+				.with("rss", ResidentMemory.bytes())
+				.with("requests", this.requestsServed.get())
+				.build());
+			try {
+				TimeUnit.MILLISECONDS.sleep(HEARTBEAT_MILLIS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+		}
 	}
 
 	@Override

@@ -22,12 +22,21 @@ final class Http {
 	}
 
 	static Response get(int port, String path) throws IOException {
+		return exchange(port, "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+	}
+
+	static Response post(int port, String path, String json) throws IOException {
+		byte[] body = json.getBytes(StandardCharsets.UTF_8);
+		return exchange(port, "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+				+ "Content-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n" + json);
+	}
+
+	private static Response exchange(int port, String request) throws IOException {
 		try (Socket socket = new Socket()) {
 			socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
 			socket.setSoTimeout(30_000);
 			OutputStream out = socket.getOutputStream();
-			out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
-				.getBytes(StandardCharsets.US_ASCII));
+			out.write(request.getBytes(StandardCharsets.UTF_8));
 			out.flush();
 			InputStream in = socket.getInputStream();
 			ByteArrayOutputStream received = new ByteArrayOutputStream();

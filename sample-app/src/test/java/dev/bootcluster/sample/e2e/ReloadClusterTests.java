@@ -1,0 +1,278 @@
+package dev.bootcluster.sample.e2e;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.springframework.util.FileSystemUtils;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Rolling reloads, scaling and the {@code cluster} endpoint, against one real cluster
+ * started from its own copy of the sample jar so the test can deploy new versions.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ReloadClusterTests {
+
+	private static final Duration RELOAD = Duration.ofSeconds(120);
+
+	private Path directory;
+
+	private Path jar;
+
+	private ClusterProcess cluster;
+
+	@BeforeAll
+	void startCluster() throws Exception {
+		this.directory = Files.createTempDirectory("reload-");
+		this.jar = SampleJar.copy(this.directory);
+		this.cluster = ClusterProcess
+			.launch(List.of("-jar", this.jar.toString()), List.of("--app.cluster.instances=2", "--server.port=0",
+					"--management.server.port=0", "--app.cluster.startup-timeout=60s"))
+			.awaitReady();
+	}
+
+	@AfterAll
+	void stopCluster() {
+		this.cluster.close();
+		FileSystemUtils.deleteRecursively(this.directory.toFile());
+	}
+
+	@Test
+	@Order(1)
+	void anyWorkerDescribesTheWholeCluster() throws Exception {
+		Http.Response response = Http.get(this.cluster.managementPort(), "/actuator/cluster");
+		assertThat(response.status()).isEqualTo(200);
+		assertThat(response.body()).contains("\"primaryPid\":" + this.cluster.pid(), "\"configuredInstances\":2",
+				"\"readyInstances\":2", "\"port\":" + this.cluster.port(), "\"sharing\":\"inherited-socket\"",
+				"\"state\":\"ready\"", "\"heapMaxBytes\"", "\"residentBytes\"");
+		for (long pid : this.cluster.readyWorkers().values()) {
+			assertThat(response.body()).contains("\"pid\":" + pid);
+		}
+		Http.Response health = Http.get(this.cluster.managementPort(), "/actuator/health");
+		assertThat(health.body()).contains("\"cluster\"", "\"ready\":2");
+	}
+
+	@Test
+	@Order(2)
+	void badInputIsRejectedAndLeavesTheClusterAlone() throws Exception {
+		Map<Integer, Long> before = this.cluster.readyWorkers();
+		int management = this.cluster.managementPort();
+		assertBadRequest(Http.post(management, "/actuator/cluster/scale", "{\"instances\":\"abc\"}"),
+				"Invalid value 'abc' for property 'instances'");
+		assertBadRequest(Http.post(management, "/actuator/cluster/scale", "{\"instances\":\"-x\"}"),
+				"Invalid value '-x'");
+		assertBadRequest(Http.post(management, "/actuator/cluster/scale", "{}"), "needs 'instances'");
+		assertBadRequest(Http.post(management, "/actuator/cluster/reload", "{\"force\":true}"),
+				"Unknown field 'force'");
+		assertBadRequest(Http.post(management, "/actuator/cluster/restart", "{}"), "Unknown operation 'restart'");
+		assertThat(Http.get(management, "/actuator/cluster").body()).contains("\"configuredInstances\":2")
+			.doesNotContain("\"reload\"");
+		assertThat(this.cluster.readyWorkers()).isEqualTo(before);
+	}
+
+	@Test
+	@Order(3)
+	void aReloadUnderLoadOfNewConnectionsReplacesEveryWorkerWithoutAFailedRequest() throws Exception {
+		Set<Long> before = new HashSet<>(this.cluster.readyWorkers().values());
+		try (LoadGenerator load = new LoadGenerator(this.cluster.port(), "/api/whoami", 4, 500_000,
+				Duration.ofSeconds(150))) {
+			await().atMost(Duration.ofSeconds(10)).until(() -> load.succeeded() > 200);
+			CompletableFuture<Http.Response> first = CompletableFuture
+				.supplyAsync(() -> post("/actuator/cluster/reload"));
+			CompletableFuture<Http.Response> second = CompletableFuture
+				.supplyAsync(() -> post("/actuator/cluster/reload"));
+			assertThat(first.get().status()).isEqualTo(202);
+			assertThat(second.get().status()).isEqualTo(202);
+			String id = idOf(first.get().body());
+			assertThat(idOf(second.get().body())).isEqualTo(id);
+			assertThat(first.get().body() + second.get().body()).contains("\"started\":true", "\"started\":false",
+					"\"href\":\"/actuator/cluster/reload\"");
+			String reload = awaitReloadFinished(id);
+			assertThat(reload).contains("\"state\":\"succeeded\"");
+			int after = load.succeeded();
+			await().atMost(Duration.ofSeconds(10)).until(() -> load.succeeded() > after + 200);
+			load.stop();
+			assertThat(load.failures()).isEmpty();
+		}
+		Set<Long> now = new HashSet<>(currentPids());
+		assertThat(now).hasSize(2).doesNotContainAnyElementsOf(before);
+		assertThat(this.cluster.output()).containsOnlyOnce("Reload 1 started");
+	}
+
+	@Test
+	@Order(4)
+	void aReloadUnderKeepAliveLoadFailsNoRequest() throws Exception {
+		Set<Long> before = new HashSet<>(currentPids());
+		HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+		AtomicBoolean running = new AtomicBoolean(true);
+		AtomicInteger succeeded = new AtomicInteger();
+		List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+		List<Thread> threads = new ArrayList<>();
+		long deadline = System.nanoTime() + Duration.ofSeconds(150).toNanos();
+		for (int i = 0; i < 4; i++) {
+			Thread thread = new Thread(() -> {
+				HttpRequest request = HttpRequest
+					.newBuilder(URI.create("http://127.0.0.1:" + this.cluster.port() + "/api/data"))
+					.build();
+				for (int n = 0; n < 500_000 && running.get() && System.nanoTime() < deadline; n++) {
+					try {
+						HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+						if (response.statusCode() == 200) {
+							succeeded.incrementAndGet();
+						}
+						else {
+							failures.add("HTTP " + response.statusCode());
+						}
+					}
+					catch (Exception ex) {
+						failures.add(ex.toString());
+					}
+				}
+			});
+			thread.start();
+			threads.add(thread);
+		}
+		try {
+			await().atMost(Duration.ofSeconds(10)).until(() -> succeeded.get() > 200);
+			Http.Response accepted = post("/actuator/cluster/reload");
+			assertThat(accepted.status()).isEqualTo(202);
+			assertThat(awaitReloadFinished(idOf(accepted.body()))).contains("\"state\":\"succeeded\"");
+			int after = succeeded.get();
+			await().atMost(Duration.ofSeconds(10)).until(() -> succeeded.get() > after + 200);
+		}
+		finally {
+			running.set(false);
+			for (Thread thread : threads) {
+				thread.join(30_000);
+			}
+		}
+		assertThat(failures).isEmpty();
+		assertThat(currentPids()).hasSize(2).doesNotContainAnyElementsOf(before);
+	}
+
+	@Test
+	@Order(5)
+	void aJarReplacedOnDiskIsServedAfterTheReload() throws Exception {
+		assertThat(infoVersions()).containsOnly("1");
+		SampleJar.deployVariant(this.jar, "info.app.version=2");
+		Http.Response accepted = post("/actuator/cluster/reload");
+		assertThat(awaitReloadFinished(idOf(accepted.body()))).contains("\"state\":\"succeeded\"");
+		assertThat(infoVersions()).containsOnly("2");
+	}
+
+	@Test
+	@Order(6)
+	void aReloadWhoseReplacementCannotStartIsStoppedAndTheOldWorkersKeepServing() throws Exception {
+		List<Long> before = currentPids();
+		SampleJar.deployVariant(this.jar, "server.servlet.context-path=broken");
+		Http.Response accepted = post("/actuator/cluster/reload");
+		String reload = awaitReloadFinished(idOf(accepted.body()));
+		assertThat(reload).contains("\"state\":\"failed\"", "replacement",
+				"Context path must start with '/'", "the old workers keep serving");
+		assertThat(currentPids()).containsExactlyInAnyOrderElementsOf(before);
+		Set<String> answering = new HashSet<>();
+		await().atMost(Duration.ofSeconds(20)).until(() -> {
+			answering.add(Http.get(this.cluster.port(), "/api/whoami").body().replaceAll(".*\"pid\":(\\d+).*", "$1"));
+			return answering.size() == 2;
+		});
+		assertThat(answering).containsExactlyInAnyOrderElementsOf(before.stream().map(String::valueOf).toList());
+		assertThat(this.cluster.output()).contains("Reload 4 failed: worker 0 replacement");
+		SampleJar.deployVariant(this.jar, "info.app.version=3");
+	}
+
+	@Test
+	@Order(7)
+	void scalingGrowsAndShrinksTheClusterAtRuntime() throws Exception {
+		Http.Response up = Http.post(this.cluster.managementPort(), "/actuator/cluster/scale", "{\"instances\":\"3\"}");
+		assertThat(up.status()).isEqualTo(200);
+		assertThat(up.body()).contains("\"from\":2", "\"to\":3");
+		await().atMost(RELOAD).until(() -> cluster().contains("\"readyInstances\":3"));
+		assertThat(this.cluster.workerProcesses()).hasSize(3);
+		Http.Response down = Http.post(this.cluster.managementPort(), "/actuator/cluster/scale",
+				"{\"instances\":\"1\"}");
+		assertThat(down.body()).contains("\"from\":3", "\"to\":1");
+		await().atMost(RELOAD).until(() -> this.cluster.workerProcesses().size() == 1);
+		String status = cluster();
+		assertThat(status).contains("\"configuredInstances\":1", "\"readyInstances\":1", "\"id\":0")
+			.doesNotContain("\"id\":1", "\"id\":2");
+		assertThat(Http.get(this.cluster.port(), "/api/whoami").status()).isEqualTo(200);
+	}
+
+	private String cluster() throws Exception {
+		return Http.get(this.cluster.managementPort(), "/actuator/cluster").body();
+	}
+
+	private List<Long> currentPids() throws Exception {
+		List<Long> pids = new ArrayList<>();
+		java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("\"pid\":(\\d+)").matcher(
+				cluster().replaceAll("\"reload\":.*", "").replaceAll("\"primaryPid\":\\d+", ""));
+		while (matcher.find()) {
+			pids.add(Long.valueOf(matcher.group(1)));
+		}
+		return pids;
+	}
+
+	private Set<String> infoVersions() {
+		Set<String> versions = new HashSet<>();
+		Set<String> pids = new HashSet<>();
+		await().atMost(Duration.ofSeconds(20)).until(() -> {
+			String info = Http.get(this.cluster.managementPort(), "/actuator/info").body();
+			versions.add(info.replaceAll("(?s).*\"version\":\"([^\"]*)\".*", "$1"));
+			pids.add(info.replaceAll("(?s).*\"pid\":(\\d+).*", "$1"));
+			return pids.size() == 2;
+		});
+		return versions;
+	}
+
+	private String awaitReloadFinished(String id) {
+		String[] last = new String[1];
+		await().atMost(RELOAD).until(() -> {
+			Http.Response reload = Http.get(this.cluster.managementPort(), "/actuator/cluster/reload");
+			last[0] = reload.body();
+			return reload.body().contains("\"id\":\"" + id + "\"") && !reload.body().contains("\"state\":\"running\"");
+		});
+		return last[0];
+	}
+
+	private Http.Response post(String path) {
+		try {
+			return Http.post(this.cluster.managementPort(), path, "{}");
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private static String idOf(String body) {
+		return body.replaceAll("(?s).*\"id\":\"([^\"]+)\".*", "$1");
+	}
+
+	private static void assertBadRequest(Http.Response response, String message) {
+		assertThat(response.status()).isEqualTo(400);
+		assertThat(response.body()).contains(message);
+	}
+
+}
