@@ -20,7 +20,9 @@ OUT=docs/benchmarks.md
 WORK=$(mktemp -d)
 trap 'stop_app; rm -rf "$WORK"' EXIT
 
-command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+for tool in wrk curl bc; do
+	command -v $tool >/dev/null || { apt-get update -qq && apt-get install -y -qq $tool >/dev/null; }
+done
 [[ -f $JAR ]] || ./mvnw -B -q -DskipTests install
 
 APP_PID=
@@ -69,7 +71,7 @@ median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2
 
 rss_mb() { ps -o rss= -p "$1" | awk '{printf "%.0f", $1/1024}'; }
 
-worker_pids() { pgrep -P "$APP_PID" -f 'sample-app' | sort -n; }
+worker_pids() { pgrep -P "$APP_PID" | sort -n; }
 
 declare -A results
 echo "== throughput: $ROUNDS alternating rounds, $DURATION each, $CONNECTIONS connections"
@@ -88,7 +90,7 @@ for round in $(seq 1 "$ROUNDS"); do
 				for w in $(worker_pids); do results[$mode,rss]+=", worker $(rss_mb "$w") MB"; done
 			fi
 		fi
-		echo "round $round $mode: data ${results[$mode,data,rps]##* } primes ${results[$mode,primes,rps]}"
+		echo "round $round $mode: data ${results[$mode,data,rps]} primes ${results[$mode,primes,rps]}"
 		stop_app
 	done
 done
@@ -98,9 +100,14 @@ done
 stop_trials() { # TERM|KILL -> "failed-per-trial..." "replacement ready seconds..."
 	local signal=$1 failed=() ready=()
 	for _ in $(seq 1 "$STOP_TRIALS"); do
-		local before victim readies
+		local victim readies
 		readies=$(grep -c " ready in " "$LOG" || true)
-		victim=$(worker_pids | head -1)
+		victim=$(worker_pids | head -1 || true)
+		if [[ -z $victim ]]; then
+			echo "no worker to stop; cluster log:" >&2
+			tail -40 "$LOG" >&2
+			exit 1
+		fi
 		DURATION=12s load /api/data -H "Connection: close" >"$WORK/trial" &
 		local wrk_pid=$!
 		sleep 3
@@ -117,9 +124,38 @@ stop_trials() { # TERM|KILL -> "failed-per-trial..." "replacement ready seconds.
 	echo "${failed[*]}|${ready[*]}"
 }
 
+# A rolling reload under steady load: failed requests and p99 against the same load without a
+# reload, and how long the reload took. Run once with new connections and once with keep-alive.
+reload_trial() { # [wrk header args] -> "steady-p99 reload-p99 failed duration-s"
+	local steady reload_out accepted id body
+	steady=$(DURATION=10s load /api/data "$@")
+	DURATION=40s load /api/data "$@" >"$WORK/reload" &
+	local wrk_pid=$!
+	sleep 2
+	accepted=$(curl -s -X POST -H 'Content-Type: application/json' -d '{}' \
+		"http://127.0.0.1:$MANAGEMENT_PORT/actuator/cluster/reload")
+	id=$(sed -E 's/.*"id":"([^"]+)".*/\1/' <<<"$accepted")
+	for _ in $(seq 1 900); do
+		body=$(curl -s "http://127.0.0.1:$MANAGEMENT_PORT/actuator/cluster/reload")
+		grep -q "\"id\":\"$id\"" <<<"$body" && ! grep -q '"state":"running"' <<<"$body" && break
+		sleep 0.1
+	done
+	wait "$wrk_pid"
+	reload_out=$(cat "$WORK/reload")
+	local started finished
+	started=$(sed -E 's/.*"started":"([^"]+)".*/\1/' <<<"$body")
+	finished=$(sed -E 's/.*"finished":"([^"]+)".*/\1/' <<<"$body")
+	local duration
+	duration=$(echo "$(date -d "$finished" +%s.%N) - $(date -d "$started" +%s.%N)" | bc | xargs printf '%.1f')
+	grep -q '"state":"succeeded"' <<<"$body" || duration="$duration (not succeeded: $body)"
+	echo "$(awk '{print $2}' <<<"$steady") $(awk '{print $2}' <<<"$reload_out") $(awk '{print $3}' <<<"$reload_out") $duration"
+}
+
 start_app cluster
-term=$(stop_trials TERM)
-kill_=$(stop_trials KILL)
+term=$(stop_trials TERM) || exit 1
+kill_=$(stop_trials KILL) || exit 1
+read -r close_steady close_p99 close_failed close_duration < <(reload_trial -H "Connection: close")
+read -r keep_steady keep_p99 keep_failed keep_duration < <(reload_trial)
 stop_app
 
 m() { tr ' ' '\n' <<<"$1" | grep -v '^$' | median; }
@@ -147,6 +183,14 @@ Failed requests under a steady load of new connections (wrk with \`Connection: c
 |---|---|---|
 | graceful stop (SIGTERM to a worker) | ${term%%|*} | ${term##*|} |
 | kill (SIGKILL to a worker) | ${kill_%%|*} | ${kill_##*|} |
+
+Rolling reload of the 2 workers (\`POST /actuator/cluster/reload\`) 2 s into a 40 s run of the same load; steady p99 is a
+10 s run just before, on the same cluster:
+
+| load | failed requests | p99 steady (ms) | p99 during reload (ms) | reload duration (s) |
+|---|---|---|---|---|
+| new connection per request | $close_failed | $close_steady | $close_p99 | $close_duration |
+| keep-alive connections | $keep_failed | $keep_steady | $keep_p99 | $keep_duration |
 TABLE
 )
 echo

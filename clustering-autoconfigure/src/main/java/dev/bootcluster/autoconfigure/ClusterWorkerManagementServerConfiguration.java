@@ -31,7 +31,7 @@ class ClusterWorkerManagementServerConfiguration {
 	static class TomcatConfiguration {
 
 		@Bean
-		WebServerFactoryCustomizer<TomcatServletWebServerFactory> clusterReusePortCustomizer() {
+		WebServerFactoryCustomizer<TomcatServletWebServerFactory> clusterTomcatReusePortCustomizer() {
 			return (factory) -> factory.setProtocol(ReusePortHttp11NioProtocol.class.getName());
 		}
 
@@ -42,7 +42,7 @@ class ClusterWorkerManagementServerConfiguration {
 	static class JettyConfiguration {
 
 		@Bean
-		WebServerFactoryCustomizer<JettyServletWebServerFactory> clusterReusePortCustomizer() {
+		WebServerFactoryCustomizer<JettyServletWebServerFactory> clusterJettyReusePortCustomizer() {
 			return (factory) -> factory.addServerCustomizers((server) -> {
 				for (var connector : server.getConnectors()) {
 					if (connector instanceof ServerConnector serverConnector) {

@@ -2,6 +2,7 @@ package dev.bootcluster.autoconfigure;
 
 import jakarta.servlet.Filter;
 import org.apache.catalina.startup.Tomcat;
+import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
@@ -18,6 +19,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import dev.bootcluster.server.InheritedChannelHttp11NioProtocol;
+import dev.bootcluster.server.InheritedChannelServerConnector;
 import dev.bootcluster.worker.WorkerAgent;
 
 /**
@@ -44,7 +46,7 @@ public final class ClusterWorkerServerAutoConfiguration {
 	static class TomcatConfiguration {
 
 		@Bean
-		WebServerFactoryCustomizer<TomcatServletWebServerFactory> clusterInheritedChannelCustomizer() {
+		WebServerFactoryCustomizer<TomcatServletWebServerFactory> clusterTomcatInheritedChannelCustomizer() {
 			return (factory) -> factory.setProtocol(InheritedChannelHttp11NioProtocol.class.getName());
 		}
 
@@ -55,17 +57,19 @@ public final class ClusterWorkerServerAutoConfiguration {
 	static class JettyConfiguration {
 
 		@Bean
-		WebServerFactoryCustomizer<JettyServletWebServerFactory> clusterInheritedChannelCustomizer() {
+		WebServerFactoryCustomizer<JettyServletWebServerFactory> clusterJettyInheritedChannelCustomizer() {
 			return (factory) -> factory.addServerCustomizers(inheritChannel());
 		}
 
 		private static JettyServerCustomizer inheritChannel() {
 			return (server) -> {
-				for (var connector : server.getConnectors()) {
-					if (connector instanceof ServerConnector serverConnector) {
-						serverConnector.setInheritChannel(true);
+				Connector[] connectors = server.getConnectors();
+				for (int i = 0; i < connectors.length; i++) {
+					if (connectors[i] instanceof ServerConnector configured) {
+						connectors[i] = new InheritedChannelServerConnector(server, configured);
 					}
 				}
+				server.setConnectors(connectors);
 			};
 		}
 

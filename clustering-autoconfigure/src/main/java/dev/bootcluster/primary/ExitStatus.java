@@ -35,6 +35,21 @@ final class ExitStatus {
 	}
 
 	/**
+	 * Why a process ended that the primary did not ask to stop.
+	 * @param code the exit code
+	 * @return {@code terminated} (SIGTERM from outside), {@code killed} (SIGKILL, the OOM
+	 * killer), {@code exited} (code 0) or {@code crashed}
+	 */
+	static String unaskedReason(int code) {
+		return switch (code) {
+			case 128 + 15 -> "terminated";
+			case 128 + 9 -> "killed";
+			case 0 -> "exited";
+			default -> "crashed";
+		};
+	}
+
+	/**
 	 * The exit record shown by the cluster endpoint.
 	 * @param code the exit code
 	 * @param reason why the process ended

@@ -218,7 +218,7 @@ final class Supervisor implements RollingReload.Workers {
 			finishIfStopped();
 			return;
 		}
-		String reason = (run.exitReason() != null) ? run.exitReason() : "crashed";
+		String reason = (run.exitReason() != null) ? run.exitReason() : ExitStatus.unaskedReason(code);
 		slot.lastExit(ExitStatus.record(code, reason));
 		Duration delay = slot.restartPolicy().onFailure(System.nanoTime(), run.uptime());
 		if (delay == null) {

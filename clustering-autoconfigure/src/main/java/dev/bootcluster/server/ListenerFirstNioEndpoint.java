@@ -5,6 +5,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.NetworkChannel;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 import org.apache.tomcat.util.net.NioEndpoint;
@@ -23,6 +24,12 @@ import org.apache.tomcat.util.net.NioEndpoint;
 public abstract class ListenerFirstNioEndpoint extends NioEndpoint {
 
 	private volatile boolean listenerClosed;
+
+	/**
+	 * Connections taken from the listening socket but not yet registered with the
+	 * endpoint: the acceptor may have won one a moment before the listener closed.
+	 */
+	private final AtomicInteger acceptsInFlight = new AtomicInteger();
 
 	@Override
 	public void pause() {
@@ -46,11 +53,13 @@ public abstract class ListenerFirstNioEndpoint extends NioEndpoint {
 
 	@Override
 	protected SocketChannel serverSocketAccept() throws Exception {
+		this.acceptsInFlight.incrementAndGet();
 		try {
 			return super.serverSocketAccept();
 		}
-		catch (ClosedChannelException ex) {
-			if (!this.listenerClosed) {
+		catch (Exception ex) {
+			this.acceptsInFlight.decrementAndGet();
+			if (!(ex instanceof ClosedChannelException) || !this.listenerClosed) {
 				throw ex;
 			}
 			// Idle until the endpoint stops: throwing while it runs is logged as an
@@ -59,6 +68,16 @@ public abstract class ListenerFirstNioEndpoint extends NioEndpoint {
 				LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
 			}
 			throw ex;
+		}
+	}
+
+	@Override
+	protected boolean setSocketOptions(SocketChannel socket) {
+		try {
+			return super.setSocketOptions(socket);
+		}
+		finally {
+			this.acceptsInFlight.decrementAndGet();
 		}
 	}
 
@@ -73,14 +92,15 @@ public abstract class ListenerFirstNioEndpoint extends NioEndpoint {
 
 	/**
 	 * During a graceful shutdown, wait until every connection this worker accepted has
-	 * closed. A connection accepted a moment before the listener closed may not have a
-	 * request in progress yet, so the server would count it as idle and reset it. Keep-alive
+	 * closed, including one the acceptor took just before the listener closed and has not
+	 * registered yet. Such a connection may not have a request in progress, so the server
+	 * would count it as idle and reset it. Keep-alive
 	 * is off by now, so each connection closes after its next response; idle ones close at
 	 * the keep-alive timeout at the latest.
 	 */
 	private void awaitAcceptedConnections() {
 		long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(getKeepAliveTimeout(), 0));
-		while (!getConnections().isEmpty() && System.nanoTime() - deadline < 0) {
+		while ((this.acceptsInFlight.get() > 0 || !getConnections().isEmpty()) && System.nanoTime() - deadline < 0) {
 			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
 		}
 	}

@@ -17,6 +17,17 @@ class ExitStatusTests {
 	}
 
 	@Test
+	void unaskedExitsSayWhatHappened() {
+		assertThat(ExitStatus.unaskedReason(143)).isEqualTo("terminated");
+		assertThat(ExitStatus.unaskedReason(137)).isEqualTo("killed");
+		assertThat(ExitStatus.unaskedReason(1)).isEqualTo("crashed");
+		assertThat(ExitStatus.record(137, "killed")).satisfies((exit) -> {
+			assertThat(exit.signal()).isEqualTo("SIGKILL");
+			assertThat(exit.code()).isEqualTo(137);
+		});
+	}
+
+	@Test
 	void theExcerptIsSpringBootsFailureReportWhenThereIsOne() {
 		List<String> tail = new ArrayList<>(List.of("INFO starting", "", "***************************",
 				"APPLICATION FAILED TO START", "***************************", "", "Description:", "Port busy"));

@@ -2,6 +2,7 @@ package dev.bootcluster.sample;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpStatus;
@@ -51,11 +52,25 @@ class SampleController {
 
 	@GetMapping("/primes")
 	Map<String, Object> primes(@RequestParam int limit) {
-		if (limit < 0 || limit > MAX_PRIME_LIMIT) {
-			throw new IllegalArgumentException(
-					"limit must be between 0 and " + MAX_PRIME_LIMIT + ", was " + limit);
-		}
+		checkLimit(limit);
 		return Map.of("limit", limit, "count", this.primes.countUpTo(limit), "pid", pid());
+	}
+
+	/**
+	 * The same count, answered asynchronously: the request thread is released while the
+	 * offload pool works.
+	 */
+	@GetMapping("/primes/async")
+	CompletableFuture<Map<String, Object>> primesAsync(@RequestParam int limit) {
+		checkLimit(limit);
+		return this.primes.countUpToAsync(limit)
+			.thenApply((count) -> Map.of("limit", limit, "count", count, "pid", pid()));
+	}
+
+	private static void checkLimit(int limit) {
+		if (limit < 0 || limit > MAX_PRIME_LIMIT) {
+			throw new IllegalArgumentException("limit must be between 0 and " + MAX_PRIME_LIMIT + ", was " + limit);
+		}
 	}
 
 	@GetMapping("/slow")

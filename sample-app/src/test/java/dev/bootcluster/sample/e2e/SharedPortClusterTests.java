@@ -32,7 +32,9 @@ class SharedPortClusterTests {
 
 	@BeforeAll
 	void startCluster() {
-		this.cluster = ClusterProcess.start("--app.cluster.instances=2", "--app.cluster.restart.initial-backoff=200ms")
+		this.cluster = ClusterProcess
+			.start("--app.cluster.instances=2", "--app.cluster.restart.initial-backoff=200ms",
+					"--management.endpoint.cluster.access=read-only")
 			.awaitReady();
 	}
 
@@ -75,6 +77,15 @@ class SharedPortClusterTests {
 		});
 		assertThat(pids).containsExactlyInAnyOrderElementsOf(
 				this.cluster.readyWorkers().values().stream().map(String::valueOf).toList());
+	}
+
+	@Test
+	@Order(3)
+	void withReadOnlyAccessTheClusterCanBeReadButNotReloaded() throws Exception {
+		assertThat(Http.get(this.cluster.managementPort(), "/actuator/cluster").status()).isEqualTo(200);
+		Http.Response reload = Http.post(this.cluster.managementPort(), "/actuator/cluster/reload", "{}");
+		assertThat(reload.status()).isIn(404, 405);
+		assertThat(this.cluster.output()).doesNotContain("Reload 1 started");
 	}
 
 	@Test

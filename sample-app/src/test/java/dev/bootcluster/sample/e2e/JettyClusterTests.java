@@ -1,0 +1,56 @@
+package dev.bootcluster.sample.e2e;
+
+import java.io.File;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The sample on Jetty instead of Tomcat: the same class path without Tomcat's jars, so
+ * Spring Boot configures Jetty, whose connectors inherit the primary's socket.
+ */
+class JettyClusterTests {
+
+	@Test
+	void workersOnJettyShareThePortAndStopWithoutLosingARequest() throws Exception {
+		String classPath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+			.filter((entry) -> !entry.contains("tomcat"))
+			.collect(Collectors.joining(File.pathSeparator));
+		try (ClusterProcess cluster = ClusterProcess
+			.launch(List.of("-cp", classPath, "dev.bootcluster.sample.SampleApplication"),
+					List.of("--app.cluster.instances=2", "--server.port=0", "--management.server.port=0",
+							"--app.cluster.restart.initial-backoff=200ms"))
+			.awaitReady()) {
+			assertThat(cluster.output()).contains("Jetty started on port " + cluster.port())
+				.doesNotContain("Tomcat started");
+			Set<String> pids = new HashSet<>();
+			await().atMost(Duration.ofSeconds(20)).until(() -> {
+				pids.add(Http.get(cluster.port(), "/api/whoami").body().replaceAll(".*\"pid\":(\\d+).*", "$1"));
+				return pids.size() == 2;
+			});
+			Map<Integer, Long> before = cluster.readyWorkers();
+			try (LoadGenerator load = new LoadGenerator(cluster.port(), "/api/whoami", 4, 200_000,
+					Duration.ofSeconds(60))) {
+				await().atMost(Duration.ofSeconds(10)).until(() -> load.succeeded() > 200);
+				cluster.signal(before.get(0), "TERM");
+				await().atMost(ClusterProcess.STARTUP).until(() -> !before.get(0).equals(cluster.readyWorkers().get(0)));
+				int after = load.succeeded();
+				await().atMost(Duration.ofSeconds(10)).until(() -> load.succeeded() > after + 200);
+				load.stop();
+				assertThat(load.failures()).isEmpty();
+			}
+			// The stopped worker's shutdown logs still reach the primary after its listener closed.
+			assertThat(cluster.output()).containsPattern("\\[worker-0\\] " + before.get(0) + " .*Graceful shutdown complete");
+		}
+	}
+
+}
