@@ -28,9 +28,9 @@ done
 APP_PID=
 LOG=$WORK/app.log
 
-start_app() { # plain | cluster
-	local mode=$1
-	local args=(--server.port=$PORT --management.server.port=$MANAGEMENT_PORT)
+start_app() { # plain | cluster [extra args...]
+	local mode=$1; shift
+	local args=(--server.port=$PORT --management.server.port=$MANAGEMENT_PORT "$@")
 	if [[ $mode == plain ]]; then args+=(--app.cluster.enabled=false); else args+=(--app.cluster.instances=2); fi
 	java -jar "$JAR" "${args[@]}" >"$LOG" 2>&1 &
 	APP_PID=$!
@@ -151,6 +151,26 @@ reload_trial() { # [wrk header args] -> "steady-p99 reload-p99 failed duration-s
 	echo "$(awk '{print $2}' <<<"$steady") $(awk '{print $2}' <<<"$reload_out") $(awk '{print $3}' <<<"$reload_out") $duration"
 }
 
+# /api/data latency while /api/primes?limit=200000 is hammered, with the primes on the offload
+# pool (the sample's default) and on the request threads (app.cluster.offload.enabled=false).
+isolation() { # true|false -> "unloaded-p99 loaded-p99 primes-rps"
+	start_app cluster --app.cluster.offload.enabled="$1"
+	wrk -t2 -c8 -d"$WARMUP" "http://127.0.0.1:$PORT/api/data" >/dev/null
+	wrk -t2 -c8 -d"$WARMUP" "http://127.0.0.1:$PORT/api/primes?limit=200000" >/dev/null
+	local unloaded loaded primes
+	unloaded=$(CONNECTIONS=8 load /api/data)
+	CONNECTIONS=16 DURATION=14s load "/api/primes?limit=200000" >"$WORK/primes" &
+	local primes_pid=$!
+	sleep 2
+	loaded=$(CONNECTIONS=8 load /api/data)
+	wait "$primes_pid"
+	primes=$(cat "$WORK/primes")
+	stop_app
+	echo "$(awk '{print $2}' <<<"$unloaded") $(awk '{print $2}' <<<"$loaded") $(awk '{print $1}' <<<"$primes") $(awk '{print $3}' <<<"$primes")"
+}
+read -r iso_on_unloaded iso_on_loaded iso_on_primes iso_on_failed < <(isolation true)
+read -r iso_off_unloaded iso_off_loaded iso_off_primes iso_off_failed < <(isolation false)
+
 start_app cluster
 term=$(stop_trials TERM) || exit 1
 kill_=$(stop_trials KILL) || exit 1
@@ -191,6 +211,15 @@ Rolling reload of the 2 workers (\`POST /actuator/cluster/reload\`) 2 s into a 4
 |---|---|---|---|---|
 | new connection per request | $close_failed | $close_steady | $close_p99 | $close_duration |
 | keep-alive connections | $keep_failed | $keep_steady | $keep_p99 | $keep_duration |
+
+Isolation: p99 of \`/api/data\` (8 connections, $DURATION) alone, then while 16 connections hammer \`/api/primes?limit=200000\`, on the
+cluster of 2 workers, with the primes counted on the \`@Offload\` pool and with offloading switched off
+(\`app.cluster.offload.enabled=false\`, so they run on the request threads):
+
+| primes run on | /api/data p99 alone (ms) | /api/data p99 under primes load (ms) | loaded / alone | primes requests/s | primes not 2xx |
+|---|---|---|---|---|---|
+| the offload pool | $iso_on_unloaded | $iso_on_loaded | $(ratio "$iso_on_loaded" "$iso_on_unloaded") | $iso_on_primes | $iso_on_failed |
+| the request threads | $iso_off_unloaded | $iso_off_loaded | $(ratio "$iso_off_loaded" "$iso_off_unloaded") | $iso_off_primes | $iso_off_failed |
 TABLE
 )
 echo

@@ -196,6 +196,9 @@ public final class OffloadPool {
 			this.executor.execute(task);
 		}
 		catch (RejectedExecutionException ex) {
+			if (this.executor.isShutdown()) {
+				throw new OffloadRejectedException(this.name, "Offload pool '" + this.name + "' is shutting down");
+			}
 			this.observer.rejected();
 			throw new OffloadRejectedException(this.name, this.queueCapacity);
 		}

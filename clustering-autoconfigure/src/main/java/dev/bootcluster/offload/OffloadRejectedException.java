@@ -11,8 +11,12 @@ public class OffloadRejectedException extends RejectedExecutionException {
 	private final String pool;
 
 	public OffloadRejectedException(String pool, int queueCapacity) {
-		super("Offload pool '" + pool + "' is saturated: every thread is busy and its queue of " + queueCapacity
+		this(pool, "Offload pool '" + pool + "' is saturated: every thread is busy and its queue of " + queueCapacity
 				+ " tasks is full");
+	}
+
+	OffloadRejectedException(String pool, String message) {
+		super(message);
 		this.pool = pool;
 	}
 

@@ -20,6 +20,9 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.security.authentication.TestingAuthenticationToken;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -134,6 +137,44 @@ class OffloadAutoConfigurationTests {
 			assertThat(work.mdc()).isNull();
 			assertThat(work.currentObservation(observations)).isNull();
 		});
+	}
+
+	@Test
+	void theCallersSecurityContextReachesTheTask() {
+		this.runner.run((context) -> {
+			Work work = context.getBean(Work.class);
+			SecurityContextHolder.getContext().setAuthentication(new TestingAuthenticationToken("alice", "secret"));
+			try {
+				assertThat(work.user()).isEqualTo("alice");
+			}
+			finally {
+				SecurityContextHolder.clearContext();
+			}
+			assertThat(work.user()).isNull();
+		});
+	}
+
+	@Test
+	void closingTheContextLetsRunningTasksFinishAndRefusesNewOnes() throws Exception {
+		CountDownLatch started = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		AtomicReference<CompletableFuture<String>> running = new AtomicReference<>();
+		AtomicReference<OffloadPool> pool = new AtomicReference<>();
+		AtomicReference<Work> work = new AtomicReference<>();
+		Thread closer = new Thread(() -> this.runner.run((context) -> {
+			work.set(context.getBean(Work.class));
+			pool.set(context.getBean(OffloadPools.class).get(""));
+			running.set(work.get().blockAsync(started, release));
+			assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
+		}));
+		closer.start();
+		await().atMost(java.time.Duration.ofSeconds(10)).until(() -> pool.get() != null && pool.get().executor().isShutdown());
+		assertThat(running.get()).isNotDone();
+		assertThatExceptionOfType(OffloadRejectedException.class).isThrownBy(() -> work.get().threadName());
+		release.countDown();
+		assertThat(running.get().get(5, TimeUnit.SECONDS)).startsWith("offload-default-");
+		closer.join(10_000);
+		assertThat(pool.get().executor().isTerminated()).isTrue();
 	}
 
 	@Test
@@ -292,6 +333,12 @@ class OffloadAutoConfigurationTests {
 		@Offload
 		public Observation currentObservation(ObservationRegistry registry) {
 			return registry.getCurrentObservation();
+		}
+
+		@Offload
+		public String user() {
+			Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
+			return (authentication != null) ? authentication.getName() : null;
 		}
 
 		@Offload("images")

@@ -1,14 +1,17 @@
 package dev.bootcluster.sample.e2e;
 
+import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 
@@ -85,8 +88,13 @@ class PrimaryLifecycleTests {
 
 	@Test
 	void aClassPathLaunchStartsItsWorkersTheSameWay() throws Exception {
+		// The test class path also holds Jetty (for JettyClusterTests); Spring Boot cannot run a
+		// separate management port with both servers present.
+		String classPath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+			.filter((entry) -> !entry.contains("jetty"))
+			.collect(Collectors.joining(File.pathSeparator));
 		try (ClusterProcess cluster = ClusterProcess.launch(
-				List.of("-cp", System.getProperty("java.class.path"), "dev.bootcluster.sample.SampleApplication"),
+				List.of("-cp", classPath, "dev.bootcluster.sample.SampleApplication"),
 				List.of("--app.cluster.instances=2", "--server.port=0", "--management.server.port=0"))
 			.awaitReady()) {
 			assertThat(Http.get(cluster.port(), "/api/whoami").body()).contains("\"workerCount\":2");

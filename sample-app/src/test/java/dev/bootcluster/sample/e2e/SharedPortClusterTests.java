@@ -80,6 +80,25 @@ class SharedPortClusterTests {
 	}
 
 	@Test
+	@Order(2)
+	void primesAreCountedOnTheOffloadPoolAndBadLimitsAreRejected() throws Exception {
+		assertThat(Http.get(this.cluster.port(), "/api/primes?limit=100").body()).contains("\"count\":25",
+				"\"limit\":100");
+		assertThat(Http.get(this.cluster.port(), "/api/primes/async?limit=1000").body()).contains("\"count\":168");
+		Http.Response notANumber = Http.get(this.cluster.port(), "/api/primes?limit=abc");
+		assertThat(notANumber.status()).isEqualTo(400);
+		assertThat(notANumber.body()).contains("limit must be a whole number, was 'abc'");
+		assertThat(Http.get(this.cluster.port(), "/api/primes?limit=-1").status()).isEqualTo(400);
+		assertThat(Http.get(this.cluster.port(), "/api/primes?limit=5000001").body())
+			.contains("limit must be between 0 and 5000000");
+		assertThat(Http.get(this.cluster.port(), "/api/data").body()).contains("alpha", "beta");
+		// Some worker ran them on its pool: its offload timer counted them.
+		await().atMost(Duration.ofSeconds(20)).until(() -> Http.get(this.cluster.managementPort(), "/actuator/prometheus")
+			.body()
+			.matches("(?s).*offload_run_seconds_count\\{pool=\"default\"\\} [1-9].*"));
+	}
+
+	@Test
 	@Order(3)
 	void withReadOnlyAccessTheClusterCanBeReadButNotReloaded() throws Exception {
 		assertThat(Http.get(this.cluster.managementPort(), "/actuator/cluster").status()).isEqualTo(200);
