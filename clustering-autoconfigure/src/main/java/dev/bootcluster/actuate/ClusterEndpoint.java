@@ -68,8 +68,8 @@ public class ClusterEndpoint {
 	 * the primary even if this worker is replaced.
 	 * @param operation {@code reload} or {@code scale}
 	 * @param instances the new size, for {@code scale}
-	 * @return {@code 202} with the reload's id and where to follow it, {@code 200} with the
-	 * new size, or {@code 400} naming what was wrong
+	 * @return {@code 202} with the reload's id and where to follow it, {@code 200} with
+	 * the new size, or {@code 400} naming what was wrong
 	 */
 	@WriteOperation
 	public WebEndpointResponse<Object> operate(@Selector String operation, @Nullable String instances) {
@@ -103,9 +103,8 @@ public class ClusterEndpoint {
 	}
 
 	private static WebEndpointResponse<Object> failure(ClusterOperationException ex) {
-		return ex.isRefused() ? badRequest(ex.getMessage())
-				: new WebEndpointResponse<>(Map.of("error", ex.getMessage()),
-						WebEndpointResponse.STATUS_SERVICE_UNAVAILABLE);
+		return ex.isRefused() ? badRequest(ex.getMessage()) : new WebEndpointResponse<>(
+				Map.of("error", ex.getMessage()), WebEndpointResponse.STATUS_SERVICE_UNAVAILABLE);
 	}
 
 	private static WebEndpointResponse<Object> badRequest(String message) {

@@ -133,8 +133,8 @@ public class ClusterProperties {
 		requirePositive("app.cluster.restart.max-backoff", this.restart.maxBackoff);
 		requirePositive("app.cluster.restart.window", this.restart.window);
 		if (this.restart.stableUptime.isNegative()) {
-			throw new InvalidClusterPropertyException("app.cluster.restart.stable-uptime",
-					this.restart.stableUptime, "a duration of zero or more, such as 30s");
+			throw new InvalidClusterPropertyException("app.cluster.restart.stable-uptime", this.restart.stableUptime,
+					"a duration of zero or more, such as 30s");
 		}
 		if (this.restart.maxBackoff.compareTo(this.restart.initialBackoff) < 0) {
 			throw new InvalidClusterPropertyException("app.cluster.restart.max-backoff", this.restart.maxBackoff,
@@ -178,8 +178,8 @@ public class ClusterProperties {
 		private double multiplier = 2.0;
 
 		/**
-		 * Uptime after which a worker counts as stable: its delay goes back to the initial
-		 * backoff.
+		 * Uptime after which a worker counts as stable: its delay goes back to the
+		 * initial backoff.
 		 */
 		private Duration stableUptime = Duration.ofSeconds(30);
 
@@ -251,8 +251,9 @@ public class ClusterProperties {
 
 		/**
 		 * Extra JVM options for every worker, added to the primary's own. An option that
-		 * names a flag the primary already has (-Xmx, -XX:Name, -Dname) replaces it. Setting
-		 * -XX:ActiveProcessorCount or a heap size here turns off the default sizing.
+		 * names a flag the primary already has (-Xmx, -XX:Name, -Dname) replaces it.
+		 * Setting -XX:ActiveProcessorCount or a heap size here turns off the default
+		 * sizing.
 		 */
 		private List<String> jvmArgs = new ArrayList<>();
 

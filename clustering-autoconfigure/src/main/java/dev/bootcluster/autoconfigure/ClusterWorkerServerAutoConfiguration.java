@@ -26,7 +26,8 @@ import dev.bootcluster.worker.WorkerAgent;
  * In a worker, makes the web server accept on the socket inherited from the primary
  * instead of binding the port itself, and counts the requests it serves.
  */
-@AutoConfiguration(beforeName = "org.springframework.boot.tomcat.autoconfigure.servlet.TomcatServletWebServerAutoConfiguration")
+@AutoConfiguration(
+		beforeName = "org.springframework.boot.tomcat.autoconfigure.servlet.TomcatServletWebServerAutoConfiguration")
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnProperty("app.cluster.worker-id")
 public final class ClusterWorkerServerAutoConfiguration {

@@ -30,7 +30,8 @@ public final class InstanceCount {
 	 * Parse the property value.
 	 * @param value the value of {@code app.cluster.instances}
 	 * @return the instance count
-	 * @throws InvalidClusterPropertyException when the value has none of the accepted forms
+	 * @throws InvalidClusterPropertyException when the value has none of the accepted
+	 * forms
 	 */
 	public static InstanceCount parse(String value) {
 		return parse("app.cluster.instances", value);

@@ -154,9 +154,8 @@ public record ClusterStatus(long primaryPid, Instant started, long uptimeMillis,
 		List<Worker> workers = new ArrayList<>();
 		for (int i = 0; i < in.integer("workers"); i++) {
 			String p = "worker." + i + ".";
-			Exit exit = (in.optional(p + "exit.code", Integer::valueOf) != null) ? new Exit(
-					in.integer(p + "exit.code"), in.optional(p + "exit.signal", Function.identity()),
-					in.text(p + "exit.reason")) : null;
+			Exit exit = (in.optional(p + "exit.code", Integer::valueOf) != null) ? new Exit(in.integer(p + "exit.code"),
+					in.optional(p + "exit.signal", Function.identity()), in.text(p + "exit.reason")) : null;
 			workers.add(new Worker(in.integer(p + "id"), in.number(p + "pid"), in.text(p + "state"),
 					in.instant(p + "started"), in.number(p + "uptime"), in.integer(p + "restarts"), exit,
 					in.number(p + "heap-used"), in.number(p + "heap-max"), in.number(p + "rss"),

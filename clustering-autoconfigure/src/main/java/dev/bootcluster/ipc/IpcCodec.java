@@ -66,10 +66,8 @@ public final class IpcCodec {
 
 	static byte[] encode(IpcMessage message) {
 		StringBuilder text = new StringBuilder(message.type().name());
-		message.attributes().forEach((name, value) -> text.append('\n')
-			.append(escape(name))
-			.append('=')
-			.append(escape(value)));
+		message.attributes()
+			.forEach((name, value) -> text.append('\n').append(escape(name)).append('=').append(escape(value)));
 		return text.toString().getBytes(StandardCharsets.UTF_8);
 	}
 

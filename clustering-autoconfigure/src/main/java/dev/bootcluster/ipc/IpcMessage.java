@@ -44,28 +44,32 @@ public record IpcMessage(Type type, Map<String, String> attributes) {
 	 */
 	public enum Type {
 
-		/** Worker to primary, first message: who it is, authenticated by the run's secret. */
+		/**
+		 * Worker to primary, first message: who it is, authenticated by the run's secret.
+		 */
 		HELLO,
 
 		/** Worker to primary: readiness is {@code ACCEPTING_TRAFFIC}. */
 		READY,
 
-		/** Worker to primary: the application failed to start, with the error. */
-		FAILED,
-
 		/** Worker to primary: the worker began a graceful shutdown. */
 		STOPPING,
 
-		/** Worker to primary, every few seconds: heap, resident memory, requests served. */
+		/**
+		 * Worker to primary, every few seconds: heap, resident memory, requests served.
+		 */
 		HEARTBEAT,
 
 		/**
-		 * Worker to primary: an operator's request ({@code action} = status, reload or scale),
-		 * answered with a {@link #RESPONSE} carrying the same {@code request} id.
+		 * Worker to primary: an operator's request ({@code action} = status, reload or
+		 * scale), answered with a {@link #RESPONSE} carrying the same {@code request} id.
 		 */
 		REQUEST,
 
-		/** Primary to worker: the answer to a {@link #REQUEST}; {@code error} when refused. */
+		/**
+		 * Primary to worker: the answer to a {@link #REQUEST}; {@code error} when
+		 * refused.
+		 */
 		RESPONSE
 
 	}

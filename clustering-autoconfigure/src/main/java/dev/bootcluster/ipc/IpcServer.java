@@ -22,9 +22,9 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The primary's end of the channel: a Unix domain socket in a private (0700) directory.
- * A worker must open with a {@link IpcMessage.Type#HELLO} carrying this run's secret, so
- * an unrelated process cannot pose as a worker.
+ * The primary's end of the channel: a Unix domain socket in a private (0700) directory. A
+ * worker must open with a {@link IpcMessage.Type#HELLO} carrying this run's secret, so an
+ * unrelated process cannot pose as a worker.
  */
 public final class IpcServer implements Closeable {
 
@@ -118,7 +118,8 @@ public final class IpcServer implements Closeable {
 			}
 		}
 		catch (EOFException ex) {
-			// The worker exited or closed its end: its process exit is reported separately.
+			// The worker exited or closed its end: its process exit is reported
+			// separately.
 		}
 		catch (IOException | RuntimeException ex) {
 			if (!this.closed) {

@@ -57,13 +57,6 @@ public class ClusterRunListener implements SpringApplicationRunListener, Ordered
 	}
 
 	@Override
-	public void failed(@Nullable ConfigurableApplicationContext context, Throwable exception) {
-		if (this.worker != null) {
-			this.worker.failed(exception);
-		}
-	}
-
-	@Override
 	public int getOrder() {
 		// After Spring Boot's own listener, so logging is initialized and readiness is
 		// published before this listener acts.

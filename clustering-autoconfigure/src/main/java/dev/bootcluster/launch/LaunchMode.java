@@ -39,8 +39,8 @@ public enum LaunchMode {
 			return false;
 		}
 		return StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE)
-			.walk((frames) -> frames.anyMatch((frame) -> frame.getDeclaringClass() == mainClass
-					&& "main".equals(frame.getMethodName())));
+			.walk((frames) -> frames
+				.anyMatch((frame) -> frame.getDeclaringClass() == mainClass && "main".equals(frame.getMethodName())));
 	}
 
 }

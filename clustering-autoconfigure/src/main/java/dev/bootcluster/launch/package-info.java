@@ -1,5 +1,6 @@
 /**
- * Decides at launch whether this JVM runs as the primary, a worker or a plain application.
+ * Decides at launch whether this JVM runs as the primary, a worker or a plain
+ * application.
  */
 @NullMarked
 package dev.bootcluster.launch;

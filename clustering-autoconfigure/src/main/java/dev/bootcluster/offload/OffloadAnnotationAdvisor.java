@@ -10,8 +10,8 @@ import org.springframework.aop.support.ComposablePointcut;
 import org.springframework.aop.support.annotation.AnnotationMatchingPointcut;
 
 /**
- * Matches methods annotated with {@link Offload @Offload} and every method of an annotated
- * type, and runs them through the {@link OffloadInterceptor}.
+ * Matches methods annotated with {@link Offload @Offload} and every method of an
+ * annotated type, and runs them through the {@link OffloadInterceptor}.
  */
 class OffloadAnnotationAdvisor extends AbstractPointcutAdvisor {
 

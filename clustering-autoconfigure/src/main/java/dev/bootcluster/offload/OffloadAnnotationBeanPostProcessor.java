@@ -71,5 +71,4 @@ public class OffloadAnnotationBeanPostProcessor extends AbstractBeanFactoryAware
 		}
 	}
 
-
 }

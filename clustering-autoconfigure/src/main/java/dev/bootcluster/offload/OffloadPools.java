@@ -11,8 +11,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * The default offload pool and the named ones. Stops after the web server has drained,
- * so requests still in flight can finish their offloaded work.
+ * The default offload pool and the named ones. Stops after the web server has drained, so
+ * requests still in flight can finish their offloaded work.
  */
 public class OffloadPools implements SmartLifecycle {
 

@@ -15,8 +15,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 public class OffloadProperties {
 
 	/**
-	 * Whether @Offload methods run on the pools. When false they run on the caller's thread
-	 * (a baseline for comparison, or a way to debug).
+	 * Whether @Offload methods run on the pools. When false they run on the caller's
+	 * thread (a baseline for comparison, or a way to debug).
 	 */
 	private boolean enabled = true;
 

@@ -11,8 +11,8 @@ import dev.bootcluster.ipc.ClusterStatus;
  */
 final class ExitStatus {
 
-	private static final Map<Integer, String> SIGNALS = Map.of(1, "SIGHUP", 2, "SIGINT", 6, "SIGABRT", 9, "SIGKILL",
-			11, "SIGSEGV", 15, "SIGTERM");
+	private static final Map<Integer, String> SIGNALS = Map.of(1, "SIGHUP", 2, "SIGINT", 6, "SIGABRT", 9, "SIGKILL", 11,
+			"SIGSEGV", 15, "SIGTERM");
 
 	private static final int EXCERPT_LINES = 40;
 
@@ -56,8 +56,7 @@ final class ExitStatus {
 	 * @return the record
 	 */
 	static ClusterStatus.Exit record(int code, String reason) {
-		String signal = (code > 128 && code < 128 + 65) ? SIGNALS.getOrDefault(code - 128, "SIG" + (code - 128))
-				: null;
+		String signal = (code > 128 && code < 128 + 65) ? SIGNALS.getOrDefault(code - 128, "SIG" + (code - 128)) : null;
 		return new ClusterStatus.Exit(code, signal, reason);
 	}
 

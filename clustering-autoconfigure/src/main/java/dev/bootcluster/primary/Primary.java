@@ -5,7 +5,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.util.List;
-import java.util.Map;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -68,8 +67,8 @@ public final class Primary {
 				this.properties.getWorker().getJvmArgs(), cores, workers);
 		long pid = ProcessHandle.current().pid();
 		logger.info("Primary (pid " + pid + ") starting " + workers + " workers on port " + socket.getPort()
-				+ " (shared socket" + ((managementPort != null) ? ", management port " + managementPort : "")
-				+ "; " + cores + " cores; worker options " + String.join(" ", workerOptions) + ")");
+				+ " (shared socket" + ((managementPort != null) ? ", management port " + managementPort : "") + "; "
+				+ cores + " cores; worker options " + String.join(" ", workerOptions) + ")");
 		try (IpcServer ipc = openIpc()) {
 			Supervisor supervisor = new Supervisor(this.properties, workers, (workerId, workerCount) -> {
 				WorkerLaunch launch = new WorkerLaunch(workerId, workerCount, ipc.getSocketPath(), ipc.getSecret(),
@@ -104,7 +103,8 @@ public final class Primary {
 		}
 		catch (SocketUnavailableException ex) {
 			throw new ClusterStartupException(ex.getMessage() + "; no worker was started.",
-					ex.isPortInUse() ? "Stop the program that uses port " + port + ", or set server.port to another port."
+					ex.isPortInUse()
+							? "Stop the program that uses port " + port + ", or set server.port to another port."
 							: "Check server.address and server.port.",
 					ex);
 		}
@@ -117,7 +117,8 @@ public final class Primary {
 		}
 		InetAddress address = this.environment.getProperty("management.server.address", InetAddress.class);
 		try (ServerSocket probe = new ServerSocket()) {
-			// Every worker binds the management port itself; make sure it is free (or pick a
+			// Every worker binds the management port itself; make sure it is free (or
+			// pick a
 			// free one for port 0) before any worker is started.
 			probe.bind(new InetSocketAddress(address, port));
 			return probe.getLocalPort();
@@ -125,8 +126,7 @@ public final class Primary {
 		catch (IOException ex) {
 			throw new ClusterStartupException(
 					"Management port " + port + " is not available (" + ex.getMessage() + "); no worker was started.",
-					"Stop the program that uses port " + port + ", or set management.server.port to another port.",
-					ex);
+					"Stop the program that uses port " + port + ", or set management.server.port to another port.", ex);
 		}
 	}
 
@@ -148,6 +148,5 @@ public final class Primary {
 			});
 		}
 	}
-
 
 }

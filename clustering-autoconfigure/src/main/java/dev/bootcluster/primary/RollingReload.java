@@ -116,12 +116,12 @@ final class RollingReload {
 		}
 		else if (run == this.incoming) {
 			this.incoming = null;
-			String why = "startup-timeout".equals(run.exitReason())
-					? "did not become ready within the startup timeout"
+			String why = "startup-timeout".equals(run.exitReason()) ? "did not become ready within the startup timeout"
 					: "exited with " + ExitStatus.describe(code) + " before it became ready";
-			finish("failed", "worker " + run.workerId() + " replacement (pid " + run.pid() + ") " + why
-					+ "; the old workers keep serving. Its last output: "
-					+ String.join(" | ", ExitStatus.excerpt(run.handle().outputTail())));
+			finish("failed",
+					"worker " + run.workerId() + " replacement (pid " + run.pid() + ") " + why
+							+ "; the old workers keep serving. Its last output: "
+							+ String.join(" | ", ExitStatus.excerpt(run.handle().outputTail())));
 		}
 	}
 

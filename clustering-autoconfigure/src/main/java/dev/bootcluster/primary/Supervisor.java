@@ -80,7 +80,8 @@ final class Supervisor implements RollingReload.Workers {
 	/**
 	 * Start every worker and supervise them until the cluster stops.
 	 * @param replier sends answers to workers' requests
-	 * @return the exit code for the primary: 0 after a requested shutdown, 1 after giving up
+	 * @return the exit code for the primary: 0 after a requested shutdown, 1 after giving
+	 * up
 	 */
 	int run(Replier replier) {
 		this.replier = replier;
@@ -163,7 +164,7 @@ final class Supervisor implements RollingReload.Workers {
 				}
 			}
 			case REQUEST -> reply(pid, message, answer(message));
-			case HELLO, FAILED, RESPONSE -> {
+			case HELLO, RESPONSE -> {
 			}
 		}
 	}
@@ -188,8 +189,8 @@ final class Supervisor implements RollingReload.Workers {
 
 	private void checkStarted(WorkerRun run) {
 		if (run.state() == WorkerState.STARTING && !this.shuttingDown) {
-			logger.warn(run.describe() + " did not become ready within "
-					+ seconds(this.properties.getStartupTimeout()) + "; killing it");
+			logger.warn(run.describe() + " did not become ready within " + seconds(this.properties.getStartupTimeout())
+					+ "; killing it");
 			run.exitReason("startup-timeout");
 			run.handle().kill();
 		}

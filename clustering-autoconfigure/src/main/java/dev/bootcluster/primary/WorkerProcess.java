@@ -13,8 +13,9 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * A worker JVM forked by the primary. It inherits the shared socket as its standard input;
- * its output is copied to the primary's, and the last lines are kept to explain a failure.
+ * A worker JVM forked by the primary. It inherits the shared socket as its standard
+ * input; its output is copied to the primary's, and the last lines are kept to explain a
+ * failure.
  */
 final class WorkerProcess implements WorkerHandle {
 

@@ -34,6 +34,9 @@ public abstract class ListenerFirstNioEndpoint extends NioEndpoint {
 	@Override
 	public void pause() {
 		closeListener();
+		// Let the acceptor hand over a connection it took just before the close: once the
+		// endpoint is stopping, Tomcat's acceptor destroys what it accepts.
+		awaitAcceptsInFlight(TimeUnit.SECONDS.toNanos(1));
 		super.pause();
 	}
 
@@ -94,14 +97,21 @@ public abstract class ListenerFirstNioEndpoint extends NioEndpoint {
 	 * During a graceful shutdown, wait until every connection this worker accepted has
 	 * closed, including one the acceptor took just before the listener closed and has not
 	 * registered yet. Such a connection may not have a request in progress, so the server
-	 * would count it as idle and reset it. Keep-alive
-	 * is off by now, so each connection closes after its next response; idle ones close at
-	 * the keep-alive timeout at the latest.
+	 * would count it as idle and reset it. Keep-alive is off by now, so each connection
+	 * closes after its next response; idle ones close at the keep-alive timeout at the
+	 * latest.
 	 */
 	private void awaitAcceptedConnections() {
 		long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(getKeepAliveTimeout(), 0));
 		while ((this.acceptsInFlight.get() > 0 || !getConnections().isEmpty()) && System.nanoTime() - deadline < 0) {
 			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+		}
+	}
+
+	private void awaitAcceptsInFlight(long timeoutNanos) {
+		long deadline = System.nanoTime() + timeoutNanos;
+		while (this.acceptsInFlight.get() > 0 && System.nanoTime() - deadline < 0) {
+			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
 		}
 	}
 

@@ -30,9 +30,9 @@ import dev.bootcluster.ipc.IpcMessage;
 import dev.bootcluster.launch.WorkerLaunch;
 
 /**
- * A worker's link to its primary: reports readiness, failure, shutdown and heartbeats,
- * carries operators' requests, and ends the worker when the primary is gone so that no
- * orphan keeps serving the shared port.
+ * A worker's link to its primary: reports readiness, shutdown and heartbeats, carries
+ * operators' requests, and ends the worker when the primary is gone so that no orphan
+ * keeps serving the shared port.
  */
 public final class WorkerAgent implements ApplicationListener<ApplicationEvent>, ClusterClient {
 
@@ -132,8 +132,8 @@ public final class WorkerAgent implements ApplicationListener<ApplicationEvent>,
 			return response;
 		}
 		catch (TimeoutException ex) {
-			throw new ClusterOperationException("The primary did not answer within " + ANSWER_TIMEOUT.toSeconds()
-					+ " s", false);
+			throw new ClusterOperationException(
+					"The primary did not answer within " + ANSWER_TIMEOUT.toSeconds() + " s", false);
 		}
 		catch (ExecutionException ex) {
 			throw new ClusterOperationException("The primary could not answer: " + ex.getCause(), false);
@@ -187,14 +187,6 @@ public final class WorkerAgent implements ApplicationListener<ApplicationEvent>,
 		}
 	}
 
-	/**
-	 * Tell the primary that the application failed to start.
-	 * @param exception the failure
-	 */
-	public void failed(Throwable exception) {
-		send(IpcMessage.of(IpcMessage.Type.FAILED).with("error", String.valueOf(exception)).build());
-	}
-
 	private void send(IpcMessage message) {
 		IpcClient client = this.client;
 		if (client != null) {
@@ -224,8 +216,8 @@ public final class WorkerAgent implements ApplicationListener<ApplicationEvent>,
 			return;
 		}
 		this.exiting = true;
-		logger.warn("Primary (pid " + this.launch.primaryPid() + ") is gone; worker " + this.launch.workerId()
-				+ " exits");
+		logger.warn(
+				"Primary (pid " + this.launch.primaryPid() + ") is gone; worker " + this.launch.workerId() + " exits");
 		Thread halter = new Thread(() -> {
 			try {
 				TimeUnit.MILLISECONDS.sleep(ORPHAN_EXIT_MILLIS);

@@ -13,9 +13,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class ClusterWorkerServerAutoConfigurationTests {
 
-	private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(ClusterAutoConfiguration.class,
-				ClusterWorkerServerAutoConfiguration.class));
+	private final WebApplicationContextRunner runner = new WebApplicationContextRunner().withConfiguration(
+			AutoConfigurations.of(ClusterAutoConfiguration.class, ClusterWorkerServerAutoConfiguration.class));
 
 	@Test
 	void aPlainApplicationBindsItsPortAsUsual() {
@@ -29,7 +28,8 @@ class ClusterWorkerServerAutoConfigurationTests {
 		this.runner.withPropertyValues("app.cluster.worker-id=1", "app.cluster.worker-count=2").run((context) -> {
 			assertThat(context).hasBean("clusterTomcatInheritedChannelCustomizer");
 			TomcatServletWebServerFactory factory = new TomcatServletWebServerFactory();
-			context.getBean("clusterTomcatInheritedChannelCustomizer", WebServerFactoryCustomizer.class).customize(factory);
+			context.getBean("clusterTomcatInheritedChannelCustomizer", WebServerFactoryCustomizer.class)
+				.customize(factory);
 			assertThat(factory.getProtocol()).isEqualTo(InheritedChannelHttp11NioProtocol.class.getName());
 			assertThat(context.getBean(ClusterProperties.class).getWorkerId()).isEqualTo(1);
 		});

@@ -19,7 +19,8 @@ class IpcChannelTests {
 
 	@Test
 	void aWorkerWithTheSecretIsHeardAndNoticesWhenThePrimaryGoes() throws IOException {
-		IpcServer server = IpcServer.open().start((id, pid, message) -> this.received.add(id + "/" + pid + "/" + message.type()));
+		IpcServer server = IpcServer.open()
+			.start((id, pid, message) -> this.received.add(id + "/" + pid + "/" + message.type()));
 		AtomicBoolean primaryGone = new AtomicBoolean();
 		IpcClient client = IpcClient.connect(server.getSocketPath(), hello(server.getSecret()), (message) -> {
 		}, () -> primaryGone.set(true));
@@ -35,7 +36,8 @@ class IpcChannelTests {
 
 	@Test
 	void aConnectionWithoutTheSecretIsDropped() throws IOException {
-		try (IpcServer server = IpcServer.open().start((id, pid, message) -> this.received.add(message.type().name()))) {
+		try (IpcServer server = IpcServer.open()
+			.start((id, pid, message) -> this.received.add(message.type().name()))) {
 			AtomicBoolean dropped = new AtomicBoolean();
 			IpcClient client = IpcClient.connect(server.getSocketPath(), hello("not-the-secret"), (message) -> {
 			}, () -> dropped.set(true));

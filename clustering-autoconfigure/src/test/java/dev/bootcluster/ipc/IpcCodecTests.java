@@ -12,7 +12,7 @@ class IpcCodecTests {
 
 	@Test
 	void messagesSurviveTheRoundTripWithAwkwardValues() throws IOException {
-		IpcMessage message = IpcMessage.of(IpcMessage.Type.FAILED)
+		IpcMessage message = IpcMessage.of(IpcMessage.Type.HEARTBEAT)
 			.with("error", "line one\nline two\r\\ a=b")
 			.with("worker-id", 3)
 			.with("empty", "")

@@ -113,8 +113,11 @@ class OffloadAutoConfigurationTests {
 				OffloadPool pool = context.getBean(OffloadPools.class).get("");
 				await().atMost(java.time.Duration.ofSeconds(5))
 					.until(() -> pool.executor().getActiveCount() == 0 && pool.executor().getQueue().isEmpty());
-				assertThat(context.getBean(MeterRegistry.class).get("offload.timeouts").tag("pool", "default").counter().count())
-					.isEqualTo(2);
+				assertThat(context.getBean(MeterRegistry.class)
+					.get("offload.timeouts")
+					.tag("pool", "default")
+					.counter()
+					.count()).isEqualTo(2);
 			});
 	}
 
@@ -168,7 +171,8 @@ class OffloadAutoConfigurationTests {
 			assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
 		}));
 		closer.start();
-		await().atMost(java.time.Duration.ofSeconds(10)).until(() -> pool.get() != null && pool.get().executor().isShutdown());
+		await().atMost(java.time.Duration.ofSeconds(10))
+			.until(() -> pool.get() != null && pool.get().executor().isShutdown());
 		assertThat(running.get()).isNotDone();
 		assertThatExceptionOfType(OffloadRejectedException.class).isThrownBy(() -> work.get().threadName());
 		release.countDown();

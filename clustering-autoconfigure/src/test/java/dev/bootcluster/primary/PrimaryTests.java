@@ -20,8 +20,8 @@ class PrimaryTests {
 		properties.setInstances("2");
 		MockEnvironment environment = new MockEnvironment();
 		environment.getPropertySources()
-			.addFirst(new org.springframework.core.env.MapPropertySource("ports",
-					java.util.Map.of("server.port", "0")));
+			.addFirst(
+					new org.springframework.core.env.MapPropertySource("ports", java.util.Map.of("server.port", "0")));
 		assertThatExceptionOfType(ClusterStartupException.class)
 			.isThrownBy(() -> new Primary(application, new String[0], environment, properties).run())
 			.withMessageContaining("servlet web applications (Spring MVC on Tomcat or Jetty)")

@@ -42,7 +42,8 @@ class SupervisorTests {
 	@Test
 	void aWorkerThatExitsUnaskedIsRestartedWithItsIdAndShutdownStopsEveryone() {
 		Supervisor supervisor = new Supervisor(this.properties, 2, this::launch, ENDPOINTS);
-		CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> supervisor.run((pid, message) -> this.replies.add(message)));
+		CompletableFuture<Integer> exit = CompletableFuture
+			.supplyAsync(() -> supervisor.run((pid, message) -> this.replies.add(message)));
 		await().until(() -> this.launched.size() == 2);
 		this.launched.forEach((worker) -> ready(supervisor, worker));
 		FakeWorker crashed = this.launched.get(1);
@@ -70,7 +71,8 @@ class SupervisorTests {
 		}, ENDPOINTS);
 		assertThat(supervisor.run((pid, message) -> this.replies.add(message))).isEqualTo(1);
 		assertThat(this.launched).filteredOn((worker) -> worker.id == 1).hasSize(3);
-		assertThat(this.launched).filteredOn((worker) -> worker.id == 0).singleElement()
+		assertThat(this.launched).filteredOn((worker) -> worker.id == 0)
+			.singleElement()
 			.satisfies((worker) -> assertThat(worker.stopped).isTrue());
 	}
 
@@ -86,7 +88,8 @@ class SupervisorTests {
 	@Test
 	void aMessageFromAReplacedProcessIsIgnored() {
 		Supervisor supervisor = new Supervisor(this.properties, 1, this::launch, ENDPOINTS);
-		CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> supervisor.run((pid, message) -> this.replies.add(message)));
+		CompletableFuture<Integer> exit = CompletableFuture
+			.supplyAsync(() -> supervisor.run((pid, message) -> this.replies.add(message)));
 		await().until(() -> this.launched.size() == 1);
 		FakeWorker first = this.launched.get(0);
 		first.exit.complete(1);
@@ -186,8 +189,10 @@ class SupervisorTests {
 			request.with(attributes[i], attributes[i + 1]);
 		}
 		supervisor.onMessage(from.id, from.pid, request.build());
-		return await().until(() -> this.replies.stream().filter((reply) -> id.equals(reply.get("request"))).findFirst(),
-				Optional::isPresent).orElseThrow();
+		return await()
+			.until(() -> this.replies.stream().filter((reply) -> id.equals(reply.get("request"))).findFirst(),
+					Optional::isPresent)
+			.orElseThrow();
 	}
 
 	private Map<String, String> status(Supervisor supervisor, FakeWorker from) {

@@ -16,8 +16,8 @@ class WorkerCommandTests {
 
 	@Test
 	void aClassPathLaunchIsRepeatedWithTheSameClassPathAndMainClass() {
-		assertThat(WorkerCommand.target("com.example.App --x=1", "target/classes:lib/a.jar"))
-			.containsExactly("-cp", "target/classes:lib/a.jar", "com.example.App");
+		assertThat(WorkerCommand.target("com.example.App --x=1", "target/classes:lib/a.jar")).containsExactly("-cp",
+				"target/classes:lib/a.jar", "com.example.App");
 	}
 
 	@Test

@@ -1,5 +1,6 @@
 package dev.bootcluster.sample.e2e;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +15,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import static org.awaitility.Awaitility.await;
 
@@ -75,6 +77,15 @@ final class ClusterProcess implements AutoCloseable {
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
+	}
+
+	/**
+	 * This test JVM's class path without the entries whose path contains a text.
+	 */
+	static String classPathWithout(String text) {
+		return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+			.filter((entry) -> !entry.contains(text))
+			.collect(Collectors.joining(File.pathSeparator));
 	}
 
 	static Path sampleJar() {
@@ -163,8 +174,9 @@ final class ClusterProcess implements AutoCloseable {
 	}
 
 	/**
-	 * Whether a process has ended. An orphan that exited stays a zombie until the system's
-	 * init process reaps it; it holds no socket and no memory, so it counts as ended.
+	 * Whether a process has ended. An orphan that exited stays a zombie until the
+	 * system's init process reaps it; it holds no socket and no memory, so it counts as
+	 * ended.
 	 */
 	static boolean hasExited(ProcessHandle process) {
 		if (!process.isAlive()) {

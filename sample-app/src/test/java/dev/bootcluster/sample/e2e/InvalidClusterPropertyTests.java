@@ -8,31 +8,32 @@ import org.junit.jupiter.params.provider.CsvSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A bad {@code app.cluster.*} value stops the launch before any worker is forked, with one
- * message naming the property, the value and what is accepted.
+ * A bad {@code app.cluster.*} value stops the launch before any worker is forked, with
+ * one message naming the property, the value and what is accepted.
  */
 class InvalidClusterPropertyTests {
 
 	@ParameterizedTest(name = "{0}=''{1}''")
-	@CsvSource(delimiter = '|', quoteCharacter = '"', value = {
-			"app.cluster.instances | 0 | 'max' (one worker per core), a whole number of at least 1",
-			"app.cluster.instances | abc | 'max' (one worker per core), a whole number of at least 1",
-			"app.cluster.instances | 1.5 | 'max' (one worker per core), a whole number of at least 1",
-			"app.cluster.instances | \"\" | 'max' (one worker per core), a whole number of at least 1",
-			"app.cluster.instances | max2 | 'max' (one worker per core), a whole number of at least 1",
-			"app.cluster.startup-timeout | soon | a duration such as 500ms, 30s or 2m",
-			"app.cluster.shutdown-timeout | 0s | a positive duration",
-			"app.cluster.restart.max-attempts | 0 | a whole number of at least 1",
-			"app.cluster.restart.max-attempts | many | a whole number",
-			"app.cluster.restart.multiplier | 0.5 | a finite number of at least 1.0",
-			"app.cluster.enabled | maybe | true or false" })
+	@CsvSource(delimiter = '|', quoteCharacter = '"',
+			value = { "app.cluster.instances | 0 | 'max' (one worker per core), a whole number of at least 1",
+					"app.cluster.instances | abc | 'max' (one worker per core), a whole number of at least 1",
+					"app.cluster.instances | 1.5 | 'max' (one worker per core), a whole number of at least 1",
+					"app.cluster.instances | \"\" | 'max' (one worker per core), a whole number of at least 1",
+					"app.cluster.instances | max2 | 'max' (one worker per core), a whole number of at least 1",
+					"app.cluster.startup-timeout | soon | a duration such as 500ms, 30s or 2m",
+					"app.cluster.shutdown-timeout | 0s | a positive duration",
+					"app.cluster.restart.max-attempts | 0 | a whole number of at least 1",
+					"app.cluster.restart.max-attempts | many | a whole number",
+					"app.cluster.restart.multiplier | 0.5 | a finite number of at least 1.0",
+					"app.cluster.enabled | maybe | true or false" })
 	void isRejectedBeforeAnyWorkerStarts(String property, String value, String accepted) {
 		String[] args = property.equals("app.cluster.instances") ? new String[] { "--" + property + "=" + value }
 				: new String[] { "--app.cluster.instances=2", "--" + property + "=" + value };
 		try (ClusterProcess cluster = ClusterProcess.start(args)) {
 			assertThat(cluster.awaitExit(Duration.ofSeconds(30))).isNotZero();
-			assertThat(cluster.output()).contains("APPLICATION FAILED TO START",
-					"Invalid value '" + value + "' for property '" + property + "'", accepted)
+			assertThat(cluster.output())
+				.contains("APPLICATION FAILED TO START",
+						"Invalid value '" + value + "' for property '" + property + "'", accepted)
 				.doesNotContain("starting 2 workers")
 				.doesNotContain("worker 0");
 			assertThat(cluster.workerProcesses()).isEmpty();

@@ -1,13 +1,10 @@
 package dev.bootcluster.sample.e2e;
 
-import java.io.File;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 
@@ -22,13 +19,10 @@ class JettyClusterTests {
 
 	@Test
 	void workersOnJettyShareThePortAndStopWithoutLosingARequest() throws Exception {
-		String classPath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-			.filter((entry) -> !entry.contains("tomcat"))
-			.collect(Collectors.joining(File.pathSeparator));
-		try (ClusterProcess cluster = ClusterProcess
-			.launch(List.of("-cp", classPath, "dev.bootcluster.sample.SampleApplication"),
-					List.of("--app.cluster.instances=2", "--server.port=0", "--management.server.port=0",
-							"--app.cluster.restart.initial-backoff=200ms"))
+		try (ClusterProcess cluster = ClusterProcess.launch(
+				List.of("-cp", ClusterProcess.classPathWithout("tomcat"), "dev.bootcluster.sample.SampleApplication"),
+				List.of("--app.cluster.instances=2", "--server.port=0", "--management.server.port=0",
+						"--app.cluster.restart.initial-backoff=200ms"))
 			.awaitReady()) {
 			assertThat(cluster.output()).contains("Jetty started on port " + cluster.port())
 				.doesNotContain("Tomcat started");
@@ -42,14 +36,17 @@ class JettyClusterTests {
 					Duration.ofSeconds(60))) {
 				await().atMost(Duration.ofSeconds(10)).until(() -> load.succeeded() > 200);
 				cluster.signal(before.get(0), "TERM");
-				await().atMost(ClusterProcess.STARTUP).until(() -> !before.get(0).equals(cluster.readyWorkers().get(0)));
+				await().atMost(ClusterProcess.STARTUP)
+					.until(() -> !before.get(0).equals(cluster.readyWorkers().get(0)));
 				int after = load.succeeded();
 				await().atMost(Duration.ofSeconds(10)).until(() -> load.succeeded() > after + 200);
 				load.stop();
 				assertThat(load.failures()).isEmpty();
 			}
-			// The stopped worker's shutdown logs still reach the primary after its listener closed.
-			assertThat(cluster.output()).containsPattern("\\[worker-0\\] " + before.get(0) + " .*Graceful shutdown complete");
+			// The stopped worker's shutdown logs still reach the primary after its
+			// listener closed.
+			assertThat(cluster.output())
+				.containsPattern("\\[worker-0\\] " + before.get(0) + " .*Graceful shutdown complete");
 		}
 	}
 

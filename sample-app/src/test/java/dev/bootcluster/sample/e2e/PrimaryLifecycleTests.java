@@ -1,17 +1,14 @@
 package dev.bootcluster.sample.e2e;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 
@@ -75,12 +72,13 @@ class PrimaryLifecycleTests {
 	@Test
 	void aPortInUseByAnotherProgramFailsClearlyWithoutStartingAWorker() throws IOException {
 		try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-				ClusterProcess cluster = ClusterProcess.start("--app.cluster.instances=2",
-						"--server.address=127.0.0.1", "--server.port=" + taken.getLocalPort())) {
+				ClusterProcess cluster = ClusterProcess.start("--app.cluster.instances=2", "--server.address=127.0.0.1",
+						"--server.port=" + taken.getLocalPort())) {
 			assertThat(cluster.awaitExit(Duration.ofSeconds(30))).isNotZero();
-			assertThat(cluster.output()).contains("APPLICATION FAILED TO START",
-					"Port 127.0.0.1:" + taken.getLocalPort() + " is already in use by another program",
-					"no worker was started")
+			assertThat(cluster.output())
+				.contains("APPLICATION FAILED TO START",
+						"Port 127.0.0.1:" + taken.getLocalPort() + " is already in use by another program",
+						"no worker was started")
 				.doesNotContain("worker 0");
 			assertThat(cluster.workerProcesses()).isEmpty();
 		}
@@ -88,14 +86,13 @@ class PrimaryLifecycleTests {
 
 	@Test
 	void aClassPathLaunchStartsItsWorkersTheSameWay() throws Exception {
-		// The test class path also holds Jetty (for JettyClusterTests); Spring Boot cannot run a
+		// The test class path also holds Jetty (for JettyClusterTests); Spring Boot
+		// cannot run a
 		// separate management port with both servers present.
-		String classPath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-			.filter((entry) -> !entry.contains("jetty"))
-			.collect(Collectors.joining(File.pathSeparator));
-		try (ClusterProcess cluster = ClusterProcess.launch(
-				List.of("-cp", classPath, "dev.bootcluster.sample.SampleApplication"),
-				List.of("--app.cluster.instances=2", "--server.port=0", "--management.server.port=0"))
+		try (ClusterProcess cluster = ClusterProcess
+			.launch(List.of("-cp", ClusterProcess.classPathWithout("jetty"),
+					"dev.bootcluster.sample.SampleApplication"),
+					List.of("--app.cluster.instances=2", "--server.port=0", "--management.server.port=0"))
 			.awaitReady()) {
 			assertThat(Http.get(cluster.port(), "/api/whoami").body()).contains("\"workerCount\":2");
 			assertThat(cluster.workerProcesses()).hasSize(2)
@@ -110,8 +107,7 @@ class PrimaryLifecycleTests {
 		try (ClusterProcess plain = ClusterProcess.start("--app.cluster.enabled=false", "--server.port=0")) {
 			plain.awaitOutput("Started SampleApplication");
 			int port = Integer.parseInt(plain.output().replaceAll("(?s).*?Tomcat started on port (\\d+).*", "$1"));
-			assertThat(Http.get(port, "/api/whoami").body()).contains("\"workerId\":-1",
-					"\"pid\":" + plain.pid());
+			assertThat(Http.get(port, "/api/whoami").body()).contains("\"workerId\":-1", "\"pid\":" + plain.pid());
 			assertThat(plain.workerProcesses()).isEmpty();
 			assertThat(plain.output()).doesNotContain("[primary]");
 		}

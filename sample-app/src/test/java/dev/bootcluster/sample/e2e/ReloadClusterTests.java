@@ -190,8 +190,8 @@ class ReloadClusterTests {
 		SampleJar.deployVariant(this.jar, "server.servlet.context-path=broken");
 		Http.Response accepted = post("/actuator/cluster/reload");
 		String reload = awaitReloadFinished(idOf(accepted.body()));
-		assertThat(reload).contains("\"state\":\"failed\"", "replacement",
-				"Context path must start with '/'", "the old workers keep serving");
+		assertThat(reload).contains("\"state\":\"failed\"", "replacement", "Context path must start with '/'",
+				"the old workers keep serving");
 		assertThat(currentPids()).containsExactlyInAnyOrderElementsOf(before);
 		Set<String> answering = new HashSet<>();
 		await().atMost(Duration.ofSeconds(20)).until(() -> {
@@ -227,8 +227,8 @@ class ReloadClusterTests {
 
 	private List<Long> currentPids() throws Exception {
 		List<Long> pids = new ArrayList<>();
-		java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("\"pid\":(\\d+)").matcher(
-				cluster().replaceAll("\"reload\":.*", "").replaceAll("\"primaryPid\":\\d+", ""));
+		java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("\"pid\":(\\d+)")
+			.matcher(cluster().replaceAll("\"reload\":.*", "").replaceAll("\"primaryPid\":\\d+", ""));
 		while (matcher.find()) {
 			pids.add(Long.valueOf(matcher.group(1)));
 		}

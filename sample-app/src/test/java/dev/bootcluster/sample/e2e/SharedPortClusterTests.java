@@ -55,10 +55,10 @@ class SharedPortClusterTests {
 			return answers.size() == 2;
 		});
 		assertThat(answers).allSatisfy((body) -> assertThat(body).contains("\"workerCount\":2"));
-		assertThat(answers).anySatisfy((body) -> assertThat(body).contains("\"workerId\":0",
-				"\"pid\":" + ready.get(0)));
-		assertThat(answers).anySatisfy((body) -> assertThat(body).contains("\"workerId\":1",
-				"\"pid\":" + ready.get(1)));
+		assertThat(answers)
+			.anySatisfy((body) -> assertThat(body).contains("\"workerId\":0", "\"pid\":" + ready.get(0)));
+		assertThat(answers)
+			.anySatisfy((body) -> assertThat(body).contains("\"workerId\":1", "\"pid\":" + ready.get(1)));
 		assertThat(this.cluster.output()).contains("[worker-0]", "[worker-1]", "[primary]");
 	}
 
@@ -93,9 +93,10 @@ class SharedPortClusterTests {
 			.contains("limit must be between 0 and 5000000");
 		assertThat(Http.get(this.cluster.port(), "/api/data").body()).contains("alpha", "beta");
 		// Some worker ran them on its pool: its offload timer counted them.
-		await().atMost(Duration.ofSeconds(20)).until(() -> Http.get(this.cluster.managementPort(), "/actuator/prometheus")
-			.body()
-			.matches("(?s).*offload_run_seconds_count\\{pool=\"default\"\\} [1-9].*"));
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> Http.get(this.cluster.managementPort(), "/actuator/prometheus")
+				.body()
+				.matches("(?s).*offload_run_seconds_count\\{pool=\"default\"\\} [1-9].*"));
 	}
 
 	@Test
@@ -156,9 +157,8 @@ class SharedPortClusterTests {
 			// have accepted at most that many; nothing waiting in the queue is lost.
 			assertThat(load.failures()).hasSizeLessThanOrEqualTo(LOAD_THREADS);
 		}
-		assertThat(this.cluster.output())
-			.containsPattern("worker 1 \\(pid " + before.get(1) + "\\) exited with signal 9 \\(SIGKILL\\) after .*"
-					+ "restarting in .* \\(restart 1\\)");
+		assertThat(this.cluster.output()).containsPattern("worker 1 \\(pid " + before.get(1)
+				+ "\\) exited with signal 9 \\(SIGKILL\\) after .*" + "restarting in .* \\(restart 1\\)");
 		assertThat(this.cluster.readyWorkers()).containsOnlyKeys(0, 1);
 	}
 
