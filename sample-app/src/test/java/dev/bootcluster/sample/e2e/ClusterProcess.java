@@ -166,11 +166,22 @@ final class ClusterProcess implements AutoCloseable {
 	List<ProcessHandle> workerProcesses() {
 		return ProcessHandle.allProcesses()
 			.filter((handle) -> handle.pid() != this.process.pid())
-			.filter((handle) -> handle.info()
-				.arguments()
-				.map((arguments) -> Arrays.asList(arguments).contains("--test.marker=" + this.marker))
-				.orElse(false))
+			.filter((handle) -> commandLine(handle).contains("--test.marker=" + this.marker))
 			.toList();
+	}
+
+	/**
+	 * A process's full command line, read from {@code /proc}: {@code ProcessHandle.Info}
+	 * gives nothing for a command line as long as a class path launch's.
+	 */
+	static List<String> commandLine(ProcessHandle process) {
+		try {
+			byte[] raw = Files.readAllBytes(Path.of("/proc", String.valueOf(process.pid()), "cmdline"));
+			return Arrays.asList(new String(raw, StandardCharsets.UTF_8).split("\0"));
+		}
+		catch (IOException ex) {
+			return List.of();
+		}
 	}
 
 	/**

@@ -96,7 +96,7 @@ class PrimaryLifecycleTests {
 			.awaitReady()) {
 			assertThat(Http.get(cluster.port(), "/api/whoami").body()).contains("\"workerCount\":2");
 			assertThat(cluster.workerProcesses()).hasSize(2)
-				.allSatisfy((worker) -> assertThat(worker.info().arguments().orElseThrow())
+				.allSatisfy((worker) -> assertThat(ClusterProcess.commandLine(worker))
 					.contains("-cp", "dev.bootcluster.sample.SampleApplication", "-Xmx128m")
 					.doesNotContain("-jar"));
 		}
