@@ -171,7 +171,8 @@ isolation() { # true|false -> "unloaded-p99 loaded-p99 primes-rps"
 read -r iso_on_unloaded iso_on_loaded iso_on_primes iso_on_failed < <(isolation true)
 read -r iso_off_unloaded iso_off_loaded iso_off_primes iso_off_failed < <(isolation false)
 
-start_app cluster
+# The trials stop workers on purpose, more often than a crash loop allows by default.
+start_app cluster --app.cluster.restart.max-attempts=100
 term=$(stop_trials TERM) || exit 1
 kill_=$(stop_trials KILL) || exit 1
 read -r close_steady close_p99 close_failed close_duration < <(reload_trial -H "Connection: close")
@@ -229,6 +230,8 @@ echo "$table"
 	echo
 	echo "Produced by \`benchmarks/cluster.sh\`; numbers are what that run printed. This machine is shared and noisy:"
 	echo "compare medians and ratios within one run, not across runs."
+	echo
+	echo "The \`@Offload\` call overhead (JMH) is in [offload-jmh.md](offload-jmh.md)."
 	echo
 	echo "## Cluster runtime"
 	echo

@@ -42,7 +42,9 @@ public class OffloadMetrics implements SmartInitializingSingleton {
 	public void bindTo(MeterRegistry registry) {
 		for (OffloadPool pool : this.pools.all()) {
 			List<Tag> tags = List.of(Tag.of("pool", pool.getName()));
-			new ExecutorServiceMetrics(pool.executor(), "offload-" + pool.getName(), tags).bindTo(registry);
+			// Tagged by name only, like every other executor: Prometheus needs one tag
+			// set per meter name.
+			new ExecutorServiceMetrics(pool.executor(), "offload-" + pool.getName(), List.of()).bindTo(registry);
 			Timer wait = Timer.builder("offload.queue.wait")
 				.description("Time offloaded tasks waited for a thread")
 				.tags(tags)

@@ -34,7 +34,9 @@ final class RestartPolicy {
 	 */
 	@Nullable Duration onFailure(long nowNanos, Duration uptime) {
 		if (uptime.compareTo(this.config.getStableUptime()) >= 0) {
+			// It ran stably: this is not a crash loop, start over.
 			this.nextDelay = this.config.getInitialBackoff();
+			this.failureTimes.clear();
 		}
 		this.failureTimes.addLast(nowNanos);
 		long windowStart = nowNanos - this.config.getWindow().toNanos();

@@ -39,6 +39,7 @@ class RestartPolicyTests {
 		policy.onFailure(0, Duration.ofSeconds(1));
 		policy.onFailure(SECOND, Duration.ofSeconds(1));
 		assertThat(policy.onFailure(60 * SECOND, Duration.ofSeconds(45))).isEqualTo(Duration.ofSeconds(1));
+		assertThat(policy.recentFailures()).isEqualTo(1);
 	}
 
 	@Test
