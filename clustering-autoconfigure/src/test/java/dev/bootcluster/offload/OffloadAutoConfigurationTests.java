@@ -316,7 +316,9 @@ class OffloadAutoConfigurationTests {
 		@Offload
 		public void sleep(long millis, AtomicBoolean interrupted) {
 			try {
-				Thread.sleep(millis);
+				// Stands for long work: nothing releases the latch, only an interrupt
+				// ends it early.
+				new CountDownLatch(1).await(millis, TimeUnit.MILLISECONDS);
 			}
 			catch (InterruptedException ex) {
 				interrupted.set(true);
