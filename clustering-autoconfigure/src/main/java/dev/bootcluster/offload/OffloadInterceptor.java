@@ -39,14 +39,18 @@ class OffloadInterceptor implements MethodInterceptor {
 		if (!pools.isEnabled()) {
 			return invocation.proceed();
 		}
-		Class<?> targetClass = (invocation.getThis() != null) ? AopUtils.getTargetClass(invocation.getThis())
-				: method.getDeclaringClass();
-		OffloadPool pool = pools.get(this.poolNames.computeIfAbsent(method, (key) -> poolName(key, targetClass)));
+		OffloadPool pool = pools
+			.get(this.poolNames.computeIfAbsent(method, (key) -> poolName(key, targetClass(invocation))));
 		Class<?> returnType = method.getReturnType();
 		if (CompletionStage.class.isAssignableFrom(returnType) || Future.class.isAssignableFrom(returnType)) {
 			return pool.async(invocation::proceed);
 		}
 		return pool.call(invocation::proceed);
+	}
+
+	private static Class<?> targetClass(MethodInvocation invocation) {
+		Object target = invocation.getThis();
+		return (target != null) ? AopUtils.getTargetClass(target) : invocation.getMethod().getDeclaringClass();
 	}
 
 	static String poolName(Method method, Class<?> targetClass) {

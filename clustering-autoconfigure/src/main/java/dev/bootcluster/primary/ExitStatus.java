@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.bootcluster.ipc.ClusterStatus;
 
 /**
@@ -27,11 +29,15 @@ final class ExitStatus {
 	 * @return a description such as {@code exit code 1} or {@code signal 9 (SIGKILL)}
 	 */
 	static String describe(int code) {
-		if (code > 128 && code < 128 + 65) {
-			int signal = code - 128;
-			return "signal " + signal + " (" + SIGNALS.getOrDefault(signal, "SIG" + signal) + ")";
+		String signal = signalName(code);
+		return (signal != null) ? "signal " + (code - 128) + " (" + signal + ")" : "exit code " + code;
+	}
+
+	private static @Nullable String signalName(int code) {
+		if (code <= 128 || code >= 128 + 65) {
+			return null;
 		}
-		return "exit code " + code;
+		return SIGNALS.getOrDefault(code - 128, "SIG" + (code - 128));
 	}
 
 	/**
@@ -56,8 +62,7 @@ final class ExitStatus {
 	 * @return the record
 	 */
 	static ClusterStatus.Exit record(int code, String reason) {
-		String signal = (code > 128 && code < 128 + 65) ? SIGNALS.getOrDefault(code - 128, "SIG" + (code - 128)) : null;
-		return new ClusterStatus.Exit(code, signal, reason);
+		return new ClusterStatus.Exit(code, signalName(code), reason);
 	}
 
 	/**

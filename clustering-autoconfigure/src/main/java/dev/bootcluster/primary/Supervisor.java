@@ -339,16 +339,17 @@ final class Supervisor implements RollingReload.Workers {
 	}
 
 	private @Nullable WorkerSlot slotOf(WorkerRun run) {
-		return this.slots.stream().filter((slot) -> slot.id() == run.workerId()).findFirst().orElse(null);
+		return slot(run.workerId());
+	}
+
+	private @Nullable WorkerSlot slot(int workerId) {
+		return this.slots.stream().filter((slot) -> slot.id() == workerId).findFirst().orElse(null);
 	}
 
 	@Override
 	public @Nullable WorkerRun current(int workerId) {
-		return this.slots.stream()
-			.filter((slot) -> slot.id() == workerId)
-			.findFirst()
-			.map(WorkerSlot::current)
-			.orElse(null);
+		WorkerSlot slot = slot(workerId);
+		return (slot != null) ? slot.current() : null;
 	}
 
 	@Override
@@ -363,9 +364,10 @@ final class Supervisor implements RollingReload.Workers {
 	@Override
 	public void promote(WorkerRun replacement) {
 		replacement.state(WorkerState.READY);
-		this.slots.stream().filter((slot) -> slot.id() == replacement.workerId()).findFirst().ifPresent((slot) -> {
+		WorkerSlot slot = slotOf(replacement);
+		if (slot != null) {
 			slot.current(replacement);
-		});
+		}
 	}
 
 	@Override

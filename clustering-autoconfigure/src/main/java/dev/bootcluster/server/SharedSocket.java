@@ -127,10 +127,6 @@ public final class SharedSocket {
 		return this.port;
 	}
 
-	public @Nullable InetAddress getAddress() {
-		return this.address;
-	}
-
 	@Override
 	public String toString() {
 		return describe(this.address, this.port);

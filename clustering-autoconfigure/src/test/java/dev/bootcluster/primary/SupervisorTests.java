@@ -42,9 +42,7 @@ class SupervisorTests {
 	@Test
 	void aWorkerThatExitsUnaskedIsRestartedWithItsIdAndShutdownStopsEveryone() {
 		Supervisor supervisor = new Supervisor(this.properties, 2, this::launch, ENDPOINTS);
-		CompletableFuture<Integer> exit = CompletableFuture
-			.supplyAsync(() -> supervisor.run((pid, message) -> this.replies.add(message)));
-		await().until(() -> this.launched.size() == 2);
+		CompletableFuture<Integer> exit = runUntilLaunched(supervisor, 2);
 		this.launched.forEach((worker) -> ready(supervisor, worker));
 		FakeWorker crashed = this.launched.get(1);
 		crashed.exit.complete(137);
@@ -88,9 +86,7 @@ class SupervisorTests {
 	@Test
 	void aMessageFromAReplacedProcessIsIgnored() {
 		Supervisor supervisor = new Supervisor(this.properties, 1, this::launch, ENDPOINTS);
-		CompletableFuture<Integer> exit = CompletableFuture
-			.supplyAsync(() -> supervisor.run((pid, message) -> this.replies.add(message)));
-		await().until(() -> this.launched.size() == 1);
+		CompletableFuture<Integer> exit = runUntilLaunched(supervisor, 1);
 		FakeWorker first = this.launched.get(0);
 		first.exit.complete(1);
 		await().until(() -> this.launched.size() == 2);
@@ -103,9 +99,7 @@ class SupervisorTests {
 	@Test
 	void aReloadReplacesEachWorkerOnlyAfterItsReplacementIsReady() {
 		Supervisor supervisor = new Supervisor(this.properties, 2, this::launch, ENDPOINTS);
-		CompletableFuture<Integer> exit = CompletableFuture
-			.supplyAsync(() -> supervisor.run((pid, message) -> this.replies.add(message)));
-		await().until(() -> this.launched.size() == 2);
+		CompletableFuture<Integer> exit = runUntilLaunched(supervisor, 2);
 		FakeWorker old0 = this.launched.get(0);
 		FakeWorker old1 = this.launched.get(1);
 		this.launched.forEach((worker) -> ready(supervisor, worker));
@@ -139,9 +133,7 @@ class SupervisorTests {
 	@Test
 	void aReplacementThatFailsStopsTheReloadAndKeepsTheOldWorkers() {
 		Supervisor supervisor = new Supervisor(this.properties, 2, this::launch, ENDPOINTS);
-		CompletableFuture<Integer> exit = CompletableFuture
-			.supplyAsync(() -> supervisor.run((pid, message) -> this.replies.add(message)));
-		await().until(() -> this.launched.size() == 2);
+		CompletableFuture<Integer> exit = runUntilLaunched(supervisor, 2);
 		this.launched.forEach((worker) -> ready(supervisor, worker));
 		request(supervisor, this.launched.get(0), "reload");
 		await().until(() -> this.launched.size() == 3);
@@ -160,9 +152,7 @@ class SupervisorTests {
 	@Test
 	void scalingUpStartsNewIdsAndScalingDownDrainsTheHighestIds() {
 		Supervisor supervisor = new Supervisor(this.properties, 2, this::launch, ENDPOINTS);
-		CompletableFuture<Integer> exit = CompletableFuture
-			.supplyAsync(() -> supervisor.run((pid, message) -> this.replies.add(message)));
-		await().until(() -> this.launched.size() == 2);
+		CompletableFuture<Integer> exit = runUntilLaunched(supervisor, 2);
 		this.launched.forEach((worker) -> ready(supervisor, worker));
 		FakeWorker first = this.launched.get(0);
 		IpcMessage up = request(supervisor, first, "scale", "instances", "3");
@@ -180,6 +170,16 @@ class SupervisorTests {
 			.contains("Invalid value 'abc' for property 'instances'");
 		supervisor.requestShutdown();
 		assertThat(exit.join()).isZero();
+	}
+
+	/**
+	 * Run the supervisor in the background until it has launched its first workers.
+	 */
+	private CompletableFuture<Integer> runUntilLaunched(Supervisor supervisor, int workers) {
+		CompletableFuture<Integer> exit = CompletableFuture
+			.supplyAsync(() -> supervisor.run((pid, message) -> this.replies.add(message)));
+		await().until(() -> this.launched.size() == workers);
+		return exit;
 	}
 
 	private IpcMessage request(Supervisor supervisor, FakeWorker from, String action, String... attributes) {

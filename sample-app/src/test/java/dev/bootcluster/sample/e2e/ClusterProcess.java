@@ -185,6 +185,26 @@ final class ClusterProcess implements AutoCloseable {
 	}
 
 	/**
+	 * Signal a worker while new connections keep arriving, and go on until its
+	 * replacement is ready and has served more requests.
+	 * @param workerId the worker to signal
+	 * @param signal the signal, such as {@code TERM} or {@code KILL}
+	 * @param threads load threads, each with at most one connection open
+	 * @return the stopped load, with its failures
+	 */
+	LoadGenerator signalUnderLoad(int workerId, String signal, int threads) {
+		long pid = readyWorkers().get(workerId);
+		try (LoadGenerator load = new LoadGenerator(port(), "/api/whoami", threads, 200_000, Duration.ofSeconds(60))) {
+			await().atMost(Duration.ofSeconds(10)).until(() -> load.succeeded() > 200);
+			signal(pid, signal);
+			await().atMost(STARTUP).until(() -> readyWorkers().get(workerId) != pid);
+			int afterReplacement = load.succeeded();
+			await().atMost(Duration.ofSeconds(10)).until(() -> load.succeeded() > afterReplacement + 200);
+			return load.stop();
+		}
+	}
+
+	/**
 	 * Whether a process has ended. An orphan that exited stays a zombie until the
 	 * system's init process reaps it; it holds no socket and no memory, so it counts as
 	 * ended.

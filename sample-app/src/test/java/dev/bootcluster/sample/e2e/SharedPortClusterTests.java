@@ -124,19 +124,10 @@ class SharedPortClusterTests {
 	@Order(4)
 	void aWorkerStoppedGracefullyUnderLoadFailsNoRequestAndIsReplaced() {
 		Map<Integer, Long> before = this.cluster.readyWorkers();
-		try (LoadGenerator load = new LoadGenerator(this.cluster.port(), "/api/whoami", LOAD_THREADS, 200_000,
-				Duration.ofSeconds(60))) {
-			await().atMost(Duration.ofSeconds(10)).until(() -> load.succeeded() > 200);
-			this.cluster.signal(before.get(0), "TERM");
-			await().atMost(ClusterProcess.STARTUP)
-				.until(() -> !before.get(0).equals(this.cluster.readyWorkers().get(0)));
-			int afterReplacement = load.succeeded();
-			await().atMost(Duration.ofSeconds(10)).until(() -> load.succeeded() > afterReplacement + 200);
-			load.stop();
-			assertThat(load.failures()).isEmpty();
-			assertThat(load.answeringPids()).contains(String.valueOf(before.get(1)),
-					String.valueOf(this.cluster.readyWorkers().get(0)));
-		}
+		LoadGenerator load = this.cluster.signalUnderLoad(0, "TERM", LOAD_THREADS);
+		assertThat(load.failures()).isEmpty();
+		assertThat(load.answeringPids()).contains(String.valueOf(before.get(1)),
+				String.valueOf(this.cluster.readyWorkers().get(0)));
 		assertThat(this.cluster.output()).contains("worker 0 (pid " + before.get(0) + ") exited with signal 15");
 	}
 
@@ -144,19 +135,10 @@ class SharedPortClusterTests {
 	@Order(5)
 	void aKilledWorkerLosesAtMostTheConnectionsItHadAcceptedAndComesBackWithItsId() {
 		Map<Integer, Long> before = this.cluster.readyWorkers();
-		try (LoadGenerator load = new LoadGenerator(this.cluster.port(), "/api/whoami", LOAD_THREADS, 200_000,
-				Duration.ofSeconds(60))) {
-			await().atMost(Duration.ofSeconds(10)).until(() -> load.succeeded() > 200);
-			this.cluster.signal(before.get(1), "KILL");
-			await().atMost(ClusterProcess.STARTUP)
-				.until(() -> !before.get(1).equals(this.cluster.readyWorkers().get(1)));
-			int afterReplacement = load.succeeded();
-			await().atMost(Duration.ofSeconds(10)).until(() -> load.succeeded() > afterReplacement + 200);
-			load.stop();
-			// Each load thread has at most one connection open, so the killed worker can
-			// have accepted at most that many; nothing waiting in the queue is lost.
-			assertThat(load.failures()).hasSizeLessThanOrEqualTo(LOAD_THREADS);
-		}
+		LoadGenerator load = this.cluster.signalUnderLoad(1, "KILL", LOAD_THREADS);
+		// Each load thread has at most one connection open, so the killed worker can have
+		// accepted at most that many; nothing waiting in the queue is lost.
+		assertThat(load.failures()).hasSizeLessThanOrEqualTo(LOAD_THREADS);
 		assertThat(this.cluster.output()).containsPattern("worker 1 \\(pid " + before.get(1)
 				+ "\\) exited with signal 9 \\(SIGKILL\\) after .*" + "restarting in .* \\(restart 1\\)");
 		assertThat(this.cluster.readyWorkers()).containsOnlyKeys(0, 1);
