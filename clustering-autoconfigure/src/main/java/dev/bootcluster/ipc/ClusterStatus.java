@@ -16,6 +16,7 @@ import org.jspecify.annotations.Nullable;
  * @param primaryPid the primary's process id
  * @param started when the primary started
  * @param uptimeMillis how long the primary has run
+ * @param primaryResidentBytes the primary's resident memory (it runs no user code)
  * @param configuredInstances the number of workers the cluster should have
  * @param readyInstances the number of workers accepting traffic
  * @param port the shared application port
@@ -24,9 +25,9 @@ import org.jspecify.annotations.Nullable;
  * @param workers every worker process the primary tracks, by id
  * @param reload the current or last reload, if any
  */
-public record ClusterStatus(long primaryPid, Instant started, long uptimeMillis, int configuredInstances,
-		int readyInstances, int port, @Nullable Integer managementPort, String sharing, List<Worker> workers,
-		@Nullable Reload reload) {
+public record ClusterStatus(long primaryPid, Instant started, long uptimeMillis, long primaryResidentBytes,
+		int configuredInstances, int readyInstances, int port, @Nullable Integer managementPort, String sharing,
+		List<Worker> workers, @Nullable Reload reload) {
 
 	/**
 	 * One worker process.
@@ -99,6 +100,7 @@ public record ClusterStatus(long primaryPid, Instant started, long uptimeMillis,
 		out.put("primary-pid", this.primaryPid);
 		out.put("started", this.started);
 		out.put("uptime", this.uptimeMillis);
+		out.put("primary-rss", this.primaryResidentBytes);
 		out.put("configured", this.configuredInstances);
 		out.put("ready", this.readyInstances);
 		out.put("port", this.port);
@@ -174,7 +176,7 @@ public record ClusterStatus(long primaryPid, Instant started, long uptimeMillis,
 					in.optional("reload.finished", Instant::parse), in.text("reload.outcome"), steps);
 		}
 		return new ClusterStatus(in.number("primary-pid"), in.instant("started"), in.number("uptime"),
-				in.integer("configured"), in.integer("ready"), in.integer("port"),
+				in.number("primary-rss"), in.integer("configured"), in.integer("ready"), in.integer("port"),
 				in.optional("management-port", Integer::valueOf), in.text("sharing"), workers, reload);
 	}
 

@@ -23,6 +23,7 @@ import dev.bootcluster.autoconfigure.InstanceCount;
 import dev.bootcluster.autoconfigure.InvalidClusterPropertyException;
 import dev.bootcluster.ipc.ClusterStatus;
 import dev.bootcluster.ipc.IpcMessage;
+import dev.bootcluster.worker.ResidentMemory;
 
 /**
  * The primary's state machine. Every event (a worker ready, a worker exited, a timer, a
@@ -85,7 +86,7 @@ final class Supervisor implements RollingReload.Workers {
 	 */
 	int run(Replier replier) {
 		this.replier = replier;
-		this.loop.execute(() -> this.slots.forEach(this::launch));
+		execute(() -> this.slots.forEach(this::launch));
 		try {
 			return this.exitCode.get();
 		}
@@ -109,7 +110,7 @@ final class Supervisor implements RollingReload.Workers {
 	 * @param message the message
 	 */
 	void onMessage(int workerId, long pid, IpcMessage message) {
-		this.loop.execute(() -> handle(pid, message));
+		execute(() -> handle(pid, message));
 	}
 
 	/**
@@ -117,7 +118,30 @@ final class Supervisor implements RollingReload.Workers {
 	 * from any thread, including a signal handler.
 	 */
 	void requestShutdown() {
-		this.loop.execute(() -> shutdown(0));
+		execute(() -> shutdown(0));
+	}
+
+	private void execute(Runnable task) {
+		this.loop.execute(guarded(task));
+	}
+
+	private void schedule(Runnable task, Duration delay) {
+		this.loop.schedule(guarded(task), delay.toMillis(), TimeUnit.MILLISECONDS);
+	}
+
+	/**
+	 * An executor keeps a task's exception to itself; a supervisor must not fail
+	 * silently.
+	 */
+	private static Runnable guarded(Runnable task) {
+		return () -> {
+			try {
+				task.run();
+			}
+			catch (RuntimeException | Error ex) {
+				logger.error("Supervisor task failed; supervision goes on", ex);
+			}
+		};
 	}
 
 	private void launch(WorkerSlot slot) {
@@ -144,9 +168,8 @@ final class Supervisor implements RollingReload.Workers {
 		}
 		WorkerRun run = new WorkerRun(workerId, handle);
 		this.runs.put(run.pid(), run);
-		handle.onExit().thenAccept((code) -> this.loop.execute(() -> exited(run, code)));
-		this.loop.schedule(() -> checkStarted(run), this.properties.getStartupTimeout().toMillis(),
-				TimeUnit.MILLISECONDS);
+		handle.onExit().thenAccept((code) -> execute(() -> exited(run, code)));
+		schedule(() -> checkStarted(run), this.properties.getStartupTimeout());
 		return run;
 	}
 
@@ -184,6 +207,7 @@ final class Supervisor implements RollingReload.Workers {
 			this.announcedReady = true;
 			logger.info("Cluster ready: " + this.slots.size() + " workers in "
 					+ seconds(Duration.ofNanos(System.nanoTime() - this.startNanos)));
+			PrimaryFootprint.shrink();
 		}
 	}
 
@@ -202,6 +226,9 @@ final class Supervisor implements RollingReload.Workers {
 		run.state((previous == WorkerState.DRAINING || this.shuttingDown) ? WorkerState.STOPPED : WorkerState.FAILED);
 		if (this.reload != null && this.reload.owns(run)) {
 			this.reload.onExit(run, code);
+			if (!this.reload.isRunning() && !this.shuttingDown) {
+				PrimaryFootprint.shrink();
+			}
 			finishIfStopped();
 			return;
 		}
@@ -228,12 +255,12 @@ final class Supervisor implements RollingReload.Workers {
 		}
 		logger.warn(run.describe() + " exited with " + ExitStatus.describe(code) + " after " + seconds(run.uptime())
 				+ "; restarting in " + seconds(delay) + " (restart " + slot.countRestart() + ")");
-		this.loop.schedule(() -> {
+		schedule(() -> {
 			// A reload may have replaced the process meanwhile.
 			if (slot.current() == run) {
 				launch(slot);
 			}
-		}, delay.toMillis(), TimeUnit.MILLISECONDS);
+		}, delay);
 	}
 
 	private void giveUp(WorkerSlot slot, WorkerRun run, boolean neverReady) {
@@ -332,7 +359,7 @@ final class Supervisor implements RollingReload.Workers {
 		workers.sort(Comparator.comparingInt(ClusterStatus.Worker::id).thenComparing(ClusterStatus.Worker::started));
 		int ready = (int) this.slots.stream().filter(WorkerSlot::isReady).count();
 		return new ClusterStatus(ProcessHandle.current().pid(), this.started,
-				Duration.ofNanos(System.nanoTime() - this.startNanos).toMillis(),
+				Duration.ofNanos(System.nanoTime() - this.startNanos).toMillis(), ResidentMemory.bytes(),
 				(int) this.slots.stream().filter((slot) -> !slot.isRetiring()).count(), ready, this.endpoints.port(),
 				this.endpoints.managementPort(), "inherited-socket", workers,
 				(this.reload != null) ? this.reload.status() : null);
@@ -376,13 +403,13 @@ final class Supervisor implements RollingReload.Workers {
 		old.exitReason("requested");
 		logger.info(old.describe() + " draining");
 		old.handle().stop();
-		this.loop.schedule(() -> {
+		schedule(() -> {
 			if (old.isLive()) {
 				logger.warn(old.describe() + " did not stop within " + seconds(this.properties.getShutdownTimeout())
 						+ "; killing it");
 				old.handle().kill();
 			}
-		}, this.properties.getShutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
+		}, this.properties.getShutdownTimeout());
 	}
 
 	private void shutdown(int code) {

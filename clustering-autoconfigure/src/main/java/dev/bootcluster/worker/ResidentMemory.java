@@ -7,7 +7,7 @@ import java.nio.file.Path;
 /**
  * This process's resident memory, as Linux reports it in {@code /proc/self/status}.
  */
-final class ResidentMemory {
+public final class ResidentMemory {
 
 	private static final Path STATUS = Path.of("/proc/self/status");
 
@@ -18,7 +18,7 @@ final class ResidentMemory {
 	 * The resident set size.
 	 * @return bytes, or 0 when the system does not say
 	 */
-	static long bytes() {
+	public static long bytes() {
 		try {
 			for (String line : Files.readAllLines(STATUS)) {
 				if (line.startsWith("VmRSS:")) {

@@ -107,8 +107,8 @@ class ClusterEndpointAutoConfigurationTests {
 			if (this.configured < 0) {
 				throw new ClusterOperationException("The primary did not answer within 5 s", false);
 			}
-			return new ClusterStatus(1, Instant.now(), 10, this.configured, this.ready, 8080, null, "inherited-socket",
-					List.of(), null);
+			return new ClusterStatus(1, Instant.now(), 10, 1 << 20, this.configured, this.ready, 8080, null,
+					"inherited-socket", List.of(), null);
 		}
 
 		@Override

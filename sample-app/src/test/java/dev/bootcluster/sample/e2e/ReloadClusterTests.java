@@ -1,5 +1,6 @@
 package dev.bootcluster.sample.e2e;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -68,6 +69,7 @@ class ReloadClusterTests {
 		assertThat(response.body()).contains("\"primaryPid\":" + this.cluster.pid(), "\"configuredInstances\":2",
 				"\"readyInstances\":2", "\"port\":" + this.cluster.port(), "\"sharing\":\"inherited-socket\"",
 				"\"state\":\"ready\"", "\"heapMaxBytes\"", "\"residentBytes\"");
+		assertThat(response.body()).containsPattern("\"primaryResidentBytes\":[1-9]\\d*");
 		for (long pid : this.cluster.readyWorkers().values()) {
 			assertThat(response.body()).contains("\"pid\":" + pid);
 		}
@@ -222,7 +224,7 @@ class ReloadClusterTests {
 	}
 
 	private String cluster() throws Exception {
-		return Http.get(this.cluster.managementPort(), "/actuator/cluster").body();
+		return managementGet("/actuator/cluster").body();
 	}
 
 	private List<Long> currentPids() throws Exception {
@@ -239,7 +241,7 @@ class ReloadClusterTests {
 		Set<String> versions = new HashSet<>();
 		Set<String> pids = new HashSet<>();
 		await().atMost(Duration.ofSeconds(20)).until(() -> {
-			String info = Http.get(this.cluster.managementPort(), "/actuator/info").body();
+			String info = managementGet("/actuator/info").body();
 			versions.add(info.replaceAll("(?s).*\"version\":\"([^\"]*)\".*", "$1"));
 			pids.add(info.replaceAll("(?s).*\"pid\":(\\d+).*", "$1"));
 			return pids.size() == 2;
@@ -250,11 +252,30 @@ class ReloadClusterTests {
 	private String awaitReloadFinished(String id) {
 		String[] last = new String[1];
 		await().atMost(RELOAD).until(() -> {
-			Http.Response reload = Http.get(this.cluster.managementPort(), "/actuator/cluster/reload");
+			Http.Response reload = managementGet("/actuator/cluster/reload");
 			last[0] = reload.body();
 			return reload.body().contains("\"id\":\"" + id + "\"") && !reload.body().contains("\"state\":\"running\"");
 		});
 		return last[0];
+	}
+
+	/**
+	 * A GET on the management port while workers come and go. Every worker listens there
+	 * with SO_REUSEPORT, so a worker that drains resets the connections still queued on
+	 * its own socket (the application port has one shared queue and loses none); a poll
+	 * that meets one asks again.
+	 */
+	private Http.Response managementGet(String path) throws IOException {
+		for (int attempt = 1;; attempt++) {
+			try {
+				return Http.get(this.cluster.managementPort(), path);
+			}
+			catch (IOException ex) {
+				if (attempt == 3) {
+					throw ex;
+				}
+			}
+		}
 	}
 
 	private Http.Response post(String path) {

@@ -1,0 +1,72 @@
+package dev.bootcluster.primary;
+
+import java.lang.management.ManagementFactory;
+
+import com.sun.jna.Library;
+import com.sun.jna.Native;
+import com.sun.management.HotSpotDiagnosticMXBean;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import dev.bootcluster.worker.ResidentMemory;
+
+/**
+ * Keeps the primary lean. The primary runs in the JVM the user launched, sized for the
+ * application, but after the workers are up it holds only the supervisor's few objects:
+ * the heap grown while Spring Boot prepared the environment is garbage. Once the cluster
+ * is ready (and after each reload) the primary asks the JVM to give that memory back:
+ * heap free ratios low enough for the collector to uncommit what it does not use, one
+ * full collection, and the C library's free lists returned to the operating system.
+ */
+final class PrimaryFootprint {
+
+	private static final Log logger = LogFactory.getLog(PrimaryFootprint.class);
+
+	private PrimaryFootprint() {
+	}
+
+	/**
+	 * Return unused heap and native memory to the operating system. Every step is best
+	 * effort: on a JVM or C library without it, that step is skipped.
+	 */
+	static void shrink() {
+		long before = ResidentMemory.bytes();
+		lowerHeapFreeRatios();
+		System.gc();
+		trimNativeHeap();
+		long after = ResidentMemory.bytes();
+		if (before > 0 && after > 0) {
+			logger.debug("Primary resident memory " + (before >> 20) + " MB -> " + (after >> 20) + " MB");
+		}
+	}
+
+	private static void lowerHeapFreeRatios() {
+		try {
+			HotSpotDiagnosticMXBean diagnostics = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+			// Min first: the JVM rejects a minimum above the current maximum.
+			diagnostics.setVMOption("MinHeapFreeRatio", "10");
+			diagnostics.setVMOption("MaxHeapFreeRatio", "20");
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Heap free ratios left as they are: " + ex.getMessage());
+		}
+	}
+
+	private static void trimNativeHeap() {
+		try {
+			CLibrary.INSTANCE.malloc_trim(0);
+		}
+		catch (UnsatisfiedLinkError | RuntimeException ex) {
+			logger.debug("Native heap not trimmed: " + ex.getMessage());
+		}
+	}
+
+	private interface CLibrary extends Library {
+
+		CLibrary INSTANCE = Native.load("c", CLibrary.class);
+
+		int malloc_trim(long pad);
+
+	}
+
+}
