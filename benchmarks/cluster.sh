@@ -10,7 +10,8 @@ cd "$(dirname "$0")/.."
 
 ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-10s}
-WARMUP=${WARMUP:-5s}
+# Long enough for the JIT: a cluster compiles the same code once per worker, each on its share of the cores.
+WARMUP=${WARMUP:-30s}
 CONNECTIONS=${CONNECTIONS:-32}
 STOP_TRIALS=${STOP_TRIALS:-5}
 PORT=${PORT:-18080}
@@ -27,6 +28,10 @@ done
 
 APP_PID=
 LOG=$WORK/app.log
+# A paced load: each connection waits 20 ms between requests (about 700 requests/s with 16
+# connections), so the cores have room for a starting worker, as a production host would.
+PACED=$WORK/paced.lua
+echo 'function delay() return 20 end' >"$PACED"
 
 start_app() { # plain | cluster [extra args...]
 	local mode=$1; shift
@@ -151,6 +156,26 @@ reload_trial() { # [wrk header args] -> "steady-p99 reload-p99 failed duration-s
 	echo "$(awk '{print $2}' <<<"$steady") $(awk '{print $2}' <<<"$reload_out") $(awk '{print $3}' <<<"$reload_out") $duration"
 }
 
+# Seconds from SIGKILL of a worker to its replacement being ready, under a load: one worker's
+# cold start on this machine, the yardstick for the reload's duration.
+cold_start() { # [wrk args] -> seconds
+	local readies victim
+	readies=$(grep -c ") ready in " "$LOG" || true)
+	victim=$(worker_pids | head -1)
+	DURATION=40s load /api/data "$@" >/dev/null &
+	local wrk_pid=$!
+	sleep 2
+	local killed_at; killed_at=$(date +%s.%N)
+	kill -KILL "$victim"
+	for _ in $(seq 1 600); do
+		[[ $(grep -c ") ready in " "$LOG" || true) -gt $readies ]] && break
+		sleep 0.1
+	done
+	echo "$(date +%s.%N) - $killed_at" | bc | xargs printf '%.1f'
+	kill "$wrk_pid" 2>/dev/null || true
+	wait "$wrk_pid" 2>/dev/null || true
+}
+
 # /api/data latency while /api/primes?limit=200000 is hammered, with the primes on the offload
 # pool (the sample's default) and on the request threads (app.cluster.offload.enabled=false).
 isolation() { # true|false -> "unloaded-p99 loaded-p99 primes-rps"
@@ -177,6 +202,9 @@ term=$(stop_trials TERM) || exit 1
 kill_=$(stop_trials KILL) || exit 1
 read -r close_steady close_p99 close_failed close_duration < <(reload_trial -H "Connection: close")
 read -r keep_steady keep_p99 keep_failed keep_duration < <(reload_trial)
+read -r paced_steady paced_p99 paced_failed paced_duration < <(CONNECTIONS=16 reload_trial -s "$PACED" -H "Connection: close")
+close_cold=$(cold_start -H "Connection: close")
+paced_cold=$(CONNECTIONS=16 cold_start -s "$PACED" -H "Connection: close")
 stop_app
 
 m() { tr ' ' '\n' <<<"$1" | grep -v '^$' | median; }
@@ -208,10 +236,16 @@ Failed requests under a steady load of new connections (wrk with \`Connection: c
 Rolling reload of the 2 workers (\`POST /actuator/cluster/reload\`) 2 s into a 40 s run of the same load; steady p99 is a
 10 s run just before, on the same cluster:
 
-| load | failed requests | p99 steady (ms) | p99 during reload (ms) | reload duration (s) |
-|---|---|---|---|---|
-| new connection per request | $close_failed | $close_steady | $close_p99 | $close_duration |
-| keep-alive connections | $keep_failed | $keep_steady | $keep_p99 | $keep_duration |
+| load | failed requests | p99 steady (ms) | p99 during reload (ms) | reload / steady p99 | reload duration (s) | one worker's cold start under this load (s) | reload / (N x cold start) |
+|---|---|---|---|---|---|---|---|
+| saturating, new connection per request | $close_failed | $close_steady | $close_p99 | $(ratio "$close_p99" "$close_steady") | $close_duration | $close_cold | $(ratio "${close_duration%% *}" "$(echo "2 * $close_cold" | bc)") |
+| saturating, keep-alive connections | $keep_failed | $keep_steady | $keep_p99 | $(ratio "$keep_p99" "$keep_steady") | $keep_duration | | |
+| paced (16 connections, 20 ms apart), new connection per request | $paced_failed | $paced_steady | $paced_p99 | $(ratio "$paced_p99" "$paced_steady") | $paced_duration | $paced_cold | $(ratio "${paced_duration%% *}" "$(echo "2 * $paced_cold" | bc)") |
+
+Saturating: $CONNECTIONS connections without pause, the 2 cores fully busy, so a starting replacement JVM takes CPU from the
+serving workers. Paced: the load leaves room on the cores. Each replacement warms up first (the sample sets
+\`app.cluster.worker.warmup.paths\`) and takes connections only once ready. Cold start: SIGKILL of a worker to its replacement
+being ready (warm-up included), measured after the reloads under the same load.
 
 Isolation: p99 of \`/api/data\` (8 connections, $DURATION) alone, then while 16 connections hammer \`/api/primes?limit=200000\`, on the
 cluster of 2 workers, with the primes counted on the \`@Offload\` pool and with offloading switched off

@@ -149,6 +149,19 @@ public class ClusterProperties {
 			throw new InvalidClusterPropertyException("app.cluster.restart.max-attempts", this.restart.maxAttempts,
 					"a whole number of at least 1");
 		}
+		Warmup warmup = this.worker.warmup;
+		for (int i = 0; i < warmup.paths.size(); i++) {
+			String path = warmup.paths.get(i);
+			if (path == null || !path.startsWith("/") || path.chars().anyMatch(Character::isWhitespace)) {
+				throw new InvalidClusterPropertyException("app.cluster.worker.warmup.paths[" + i + "]", path,
+						"a path starting with /, without spaces, such as /api/items?page=1");
+			}
+		}
+		if (warmup.requests < 1) {
+			throw new InvalidClusterPropertyException("app.cluster.worker.warmup.requests", warmup.requests,
+					"a whole number of at least 1");
+		}
+		requirePositive("app.cluster.worker.warmup.timeout", warmup.timeout);
 	}
 
 	private static void requirePositive(String name, Duration value) {
@@ -257,12 +270,70 @@ public class ClusterProperties {
 		 */
 		private List<String> jvmArgs = new ArrayList<>();
 
+		private final Warmup warmup = new Warmup();
+
 		public List<String> getJvmArgs() {
 			return this.jvmArgs;
 		}
 
 		public void setJvmArgs(List<String> jvmArgs) {
 			this.jvmArgs = jvmArgs;
+		}
+
+		public Warmup getWarmup() {
+			return this.warmup;
+		}
+
+	}
+
+	/**
+	 * What a new worker does before it takes connections from the shared port. It only
+	 * starts accepting there once the application is ready (accepting traffic); with
+	 * warm-up paths it first serves requests to itself on a private loopback connector,
+	 * so that its first real clients do not pay for class loading and cold code.
+	 */
+	public static class Warmup {
+
+		/**
+		 * Paths (with optional query) requested with GET before the worker takes traffic,
+		 * such as /api/items. Responses are discarded; any status is accepted. Empty: no
+		 * warm-up requests.
+		 */
+		private List<String> paths = new ArrayList<>();
+
+		/**
+		 * How many times each path is requested.
+		 */
+		private int requests = 20;
+
+		/**
+		 * Upper bound for the whole warm-up; when it is reached the worker takes traffic
+		 * anyway.
+		 */
+		private Duration timeout = Duration.ofSeconds(10);
+
+		public List<String> getPaths() {
+			return this.paths;
+		}
+
+		public void setPaths(List<String> paths) {
+			this.paths = paths;
+		}
+
+		public int getRequests() {
+			return this.requests;
+		}
+
+		public void setRequests(int requests) {
+			this.requests = requests;
+		}
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
 		}
 
 	}

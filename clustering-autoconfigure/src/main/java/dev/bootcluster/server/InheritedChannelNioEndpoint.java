@@ -2,6 +2,7 @@ package dev.bootcluster.server;
 
 import java.io.IOException;
 import java.nio.channels.NetworkChannel;
+import java.nio.channels.SocketChannel;
 
 /**
  * Accepts on the listening socket this worker inherited from the primary as its standard
@@ -9,8 +10,22 @@ import java.nio.channels.NetworkChannel;
  */
 public class InheritedChannelNioEndpoint extends ListenerFirstNioEndpoint {
 
+	private final AcceptGate gate;
+
 	public InheritedChannelNioEndpoint() {
+		this(AcceptGate.inheritedSocket());
+	}
+
+	InheritedChannelNioEndpoint(AcceptGate gate) {
+		this.gate = gate;
 		setUseInheritedChannel(true);
+	}
+
+	@Override
+	protected SocketChannel serverSocketAccept() throws Exception {
+		// Take no connection from the shared queue before this worker is ready.
+		this.gate.await(() -> isRunning() && !isListenerClosed());
+		return super.serverSocketAccept();
 	}
 
 	@Override

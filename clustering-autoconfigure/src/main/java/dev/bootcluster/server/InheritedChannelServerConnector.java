@@ -31,6 +31,14 @@ public class InheritedChannelServerConnector extends ServerConnector {
 	}
 
 	@Override
+	public void accept(int acceptorID) throws IOException {
+		// Take no connection from the shared queue before this worker is ready.
+		if (AcceptGate.inheritedSocket().await(() -> isOpen() && isRunning())) {
+			super.accept(acceptorID);
+		}
+	}
+
+	@Override
 	public void close() {
 		try {
 			StandardStreams.preserveOutputAround(super::close);

@@ -116,6 +116,14 @@ public abstract class ListenerFirstNioEndpoint extends NioEndpoint {
 	}
 
 	/**
+	 * Whether this process's listening socket was closed.
+	 * @return {@code true} once {@link #closeListener()} ran
+	 */
+	protected boolean isListenerClosed() {
+		return this.listenerClosed;
+	}
+
+	/**
 	 * Close this process's listening socket: no connection is accepted after this.
 	 */
 	public void closeListener() {

@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.commons.logging.Log;
@@ -20,14 +21,19 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.availability.AvailabilityChangeEvent;
 import org.springframework.boot.availability.ReadinessState;
+import org.springframework.boot.web.server.WebServer;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ApplicationEvent;
 import org.springframework.context.ApplicationListener;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.event.ContextClosedEvent;
 
+import dev.bootcluster.autoconfigure.ClusterPropertiesBinder;
 import dev.bootcluster.ipc.ClusterStatus;
 import dev.bootcluster.ipc.IpcClient;
 import dev.bootcluster.ipc.IpcMessage;
 import dev.bootcluster.launch.WorkerLaunch;
+import dev.bootcluster.server.AcceptGate;
 
 /**
  * A worker's link to its primary: reports readiness, shutdown and heartbeats, carries
@@ -58,6 +64,8 @@ public final class WorkerAgent implements ApplicationListener<ApplicationEvent>,
 	private volatile @Nullable IpcClient client;
 
 	private volatile boolean exiting;
+
+	private final AtomicBoolean warmupStarted = new AtomicBoolean();
 
 	private WorkerAgent(WorkerLaunch launch) {
 		this.launch = launch;
@@ -180,11 +188,31 @@ public final class WorkerAgent implements ApplicationListener<ApplicationEvent>,
 	public void onApplicationEvent(ApplicationEvent event) {
 		if (event instanceof AvailabilityChangeEvent<?> change
 				&& change.getState() == ReadinessState.ACCEPTING_TRAFFIC) {
-			send(IpcMessage.of(IpcMessage.Type.READY).build());
+			if (this.warmupStarted.compareAndSet(false, true)) {
+				Thread warmup = new Thread(() -> takeTraffic(change.getSource()), "cluster-warmup");
+				warmup.setDaemon(true);
+				warmup.start();
+			}
+			else {
+				send(IpcMessage.of(IpcMessage.Type.READY).build());
+			}
 		}
 		else if (event instanceof ContextClosedEvent) {
 			send(IpcMessage.of(IpcMessage.Type.STOPPING).build());
 		}
+	}
+
+	/**
+	 * Warm up if configured, then take connections from the shared port and tell the
+	 * primary: a replaced worker is drained only after this one serves.
+	 */
+	private void takeTraffic(Object eventSource) {
+		if (eventSource instanceof ConfigurableApplicationContext context) {
+			WebServer webServer = (context instanceof WebServerApplicationContext web) ? web.getWebServer() : null;
+			WorkerWarmup.run(ClusterPropertiesBinder.bind(context.getEnvironment()).getWorker().getWarmup(), webServer);
+		}
+		AcceptGate.inheritedSocket().open();
+		send(IpcMessage.of(IpcMessage.Type.READY).build());
 	}
 
 	private void send(IpcMessage message) {

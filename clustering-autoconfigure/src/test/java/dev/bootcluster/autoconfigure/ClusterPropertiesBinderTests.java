@@ -58,4 +58,26 @@ class ClusterPropertiesBinderTests {
 		assertThat(ClusterPropertiesBinder.bind(environment).isClusterRequested()).isFalse();
 	}
 
+	@Test
+	void warmupPathsAreBoundAndEveryWarmupSettingIsChecked() {
+		ClusterProperties properties = ClusterPropertiesBinder
+			.bind(new MockEnvironment().withProperty("app.cluster.worker.warmup.paths", "/api/data,/api/items?page=1"));
+		assertThat(properties.getWorker().getWarmup().getPaths()).containsExactly("/api/data", "/api/items?page=1");
+		assertThat(properties.getWorker().getWarmup().getRequests()).isEqualTo(20);
+		assertThat(properties.getWorker().getWarmup().getTimeout()).isEqualTo(Duration.ofSeconds(10));
+		assertThatExceptionOfType(InvalidClusterPropertyException.class)
+			.isThrownBy(() -> ClusterPropertiesBinder
+				.bind(new MockEnvironment().withProperty("app.cluster.worker.warmup.paths", "/ok,api/data")))
+			.withMessage("Invalid value 'api/data' for property 'app.cluster.worker.warmup.paths[1]': "
+					+ "expected a path starting with /, without spaces, such as /api/items?page=1");
+		assertThatExceptionOfType(InvalidClusterPropertyException.class)
+			.isThrownBy(() -> ClusterPropertiesBinder
+				.bind(new MockEnvironment().withProperty("app.cluster.worker.warmup.requests", "0")))
+			.satisfies((ex) -> assertThat(ex.getProperty()).isEqualTo("app.cluster.worker.warmup.requests"));
+		assertThatExceptionOfType(InvalidClusterPropertyException.class)
+			.isThrownBy(() -> ClusterPropertiesBinder
+				.bind(new MockEnvironment().withProperty("app.cluster.worker.warmup.timeout", "0s")))
+			.satisfies((ex) -> assertThat(ex.getValue()).isEqualTo("0s"));
+	}
+
 }

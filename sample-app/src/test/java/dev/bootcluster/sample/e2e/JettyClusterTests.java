@@ -26,6 +26,10 @@ class JettyClusterTests {
 			.awaitReady()) {
 			assertThat(cluster.output()).contains("Jetty started on port " + cluster.port())
 				.doesNotContain("Tomcat started");
+			// The sample's warm-up requests reach each worker over a private Jetty
+			// connector.
+			assertThat(cluster.output()).containsPattern("\\[worker-0\\] .*Warmed up with .*: \\{200=60\\}")
+				.containsPattern("\\[worker-1\\] .*Warmed up with .*: \\{200=60\\}");
 			Set<String> pids = new HashSet<>();
 			await().atMost(Duration.ofSeconds(20)).until(() -> {
 				pids.add(Http.get(cluster.port(), "/api/whoami").body().replaceAll(".*\"pid\":(\\d+).*", "$1"));

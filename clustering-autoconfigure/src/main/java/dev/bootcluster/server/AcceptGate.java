@@ -1,0 +1,72 @@
+package dev.bootcluster.server;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Holds a worker's acceptors off the shared listening socket until the worker is ready.
+ * <p>
+ * The web server starts accepting while the application context is still refreshing. On a
+ * port of its own that is harmless; on a shared port every connection a starting worker
+ * takes is one a ready worker would have served faster, so a worker that is being added
+ * or replaced would answer its first clients with cold code. The worker agent opens the
+ * gate once the application accepts traffic (and has warmed up); until then the
+ * connections wait in the shared accept queue for the workers that are ready.
+ * <p>
+ * There is one inherited listening socket per worker process, so there is one gate.
+ */
+public final class AcceptGate {
+
+	private static final AcceptGate INHERITED_SOCKET = new AcceptGate();
+
+	private static final long POLL_MILLIS = 10;
+
+	private final CountDownLatch open = new CountDownLatch(1);
+
+	AcceptGate() {
+	}
+
+	/**
+	 * The gate in front of the listening socket inherited from the primary.
+	 * @return the gate
+	 */
+	public static AcceptGate inheritedSocket() {
+		return INHERITED_SOCKET;
+	}
+
+	/**
+	 * Let the acceptors take connections.
+	 */
+	public void open() {
+		this.open.countDown();
+	}
+
+	/**
+	 * Whether the acceptors may take connections.
+	 * @return {@code true} once opened
+	 */
+	public boolean isOpen() {
+		return this.open.getCount() == 0;
+	}
+
+	/**
+	 * Wait until the gate opens or the acceptor should stop waiting.
+	 * @param keepWaiting whether the caller still wants to accept; polled
+	 * @return {@code true} if the gate is open
+	 */
+	boolean await(BooleanSupplier keepWaiting) {
+		try {
+			while (keepWaiting.getAsBoolean()) {
+				if (this.open.await(POLL_MILLIS, TimeUnit.MILLISECONDS)) {
+					return true;
+				}
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		return isOpen();
+	}
+
+}
