@@ -217,6 +217,8 @@ class ReloadClusterTests {
 				"{\"instances\":\"1\"}");
 		assertThat(down.body()).contains("\"from\":3", "\"to\":1");
 		await().atMost(RELOAD).until(() -> this.cluster.workerProcesses().size() == 1);
+		// The primary hears of an exit a moment after the process is gone.
+		await().atMost(Duration.ofSeconds(10)).until(() -> !cluster().contains("\"id\":1"));
 		String status = cluster();
 		assertThat(status).contains("\"configuredInstances\":1", "\"readyInstances\":1", "\"id\":0")
 			.doesNotContain("\"id\":1", "\"id\":2");
