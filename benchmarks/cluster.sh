@@ -162,7 +162,7 @@ cold_start() { # [wrk args] -> seconds
 	local readies victim
 	readies=$(grep -c ") ready in " "$LOG" || true)
 	victim=$(worker_pids | head -1)
-	DURATION=40s load /api/data "$@" >/dev/null &
+	wrk -t2 -c"$CONNECTIONS" -d40s "$@" "http://127.0.0.1:$PORT/api/data" >/dev/null &
 	local wrk_pid=$!
 	sleep 2
 	local killed_at; killed_at=$(date +%s.%N)
