@@ -10,14 +10,9 @@ import java.nio.channels.SocketChannel;
  */
 public class InheritedChannelNioEndpoint extends ListenerFirstNioEndpoint {
 
-	private final AcceptGate gate;
+	private final AcceptGate gate = AcceptGate.inheritedSocket();
 
 	public InheritedChannelNioEndpoint() {
-		this(AcceptGate.inheritedSocket());
-	}
-
-	InheritedChannelNioEndpoint(AcceptGate gate) {
-		this.gate = gate;
 		setUseInheritedChannel(true);
 	}
 
