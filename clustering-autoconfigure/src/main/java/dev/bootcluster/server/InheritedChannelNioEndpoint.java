@@ -18,8 +18,11 @@ public class InheritedChannelNioEndpoint extends ListenerFirstNioEndpoint {
 
 	@Override
 	protected SocketChannel serverSocketAccept() throws Exception {
-		// Take no connection from the shared queue before this worker is ready.
-		this.gate.await(() -> isRunning() && !isListenerClosed());
+		// Take no connection from the shared queue before this worker is ready. Once the
+		// gate is open this is one volatile read per accept.
+		if (!this.gate.isOpen()) {
+			this.gate.await(() -> isRunning() && !isListenerClosed());
+		}
 		return super.serverSocketAccept();
 	}
 

@@ -33,7 +33,8 @@ public class InheritedChannelServerConnector extends ServerConnector {
 	@Override
 	public void accept(int acceptorID) throws IOException {
 		// Take no connection from the shared queue before this worker is ready.
-		if (AcceptGate.inheritedSocket().await(() -> isOpen() && isRunning())) {
+		AcceptGate gate = AcceptGate.inheritedSocket();
+		if (gate.isOpen() || gate.await(() -> isOpen() && isRunning())) {
 			super.accept(acceptorID);
 		}
 	}
