@@ -60,13 +60,36 @@ final class ClusterProcess implements AutoCloseable {
 	}
 
 	static ClusterProcess launch(List<String> target, List<String> args) {
-		String marker = UUID.randomUUID().toString();
+		String marker = newMarker();
 		List<String> command = new ArrayList<>();
 		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
 		command.add("-Xmx128m");
 		command.addAll(target);
 		command.addAll(args);
-		command.add("--test.marker=" + marker);
+		command.add(markerArgument(marker));
+		return exec(command, marker);
+	}
+
+	/**
+	 * A marker that tells this launch's processes from any other's.
+	 */
+	static String newMarker() {
+		return UUID.randomUUID().toString();
+	}
+
+	/**
+	 * The program argument that puts a marker on the primary's and workers' command
+	 * lines.
+	 */
+	static String markerArgument(String marker) {
+		return "--test.marker=" + marker;
+	}
+
+	/**
+	 * Run any command that starts the sample as a cluster, with the marker among the
+	 * program arguments it passes on.
+	 */
+	static ClusterProcess exec(List<String> command, String marker) {
 		try {
 			Path output = Files.createTempFile("cluster-", ".log");
 			Process process = new ProcessBuilder(command).redirectErrorStream(true)
@@ -166,7 +189,7 @@ final class ClusterProcess implements AutoCloseable {
 	List<ProcessHandle> workerProcesses() {
 		return ProcessHandle.allProcesses()
 			.filter((handle) -> handle.pid() != this.process.pid())
-			.filter((handle) -> commandLine(handle).contains("--test.marker=" + this.marker))
+			.filter((handle) -> commandLine(handle).contains(markerArgument(this.marker)))
 			.toList();
 	}
 
