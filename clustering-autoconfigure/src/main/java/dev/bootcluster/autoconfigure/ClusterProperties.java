@@ -270,6 +270,14 @@ public class ClusterProperties {
 		 */
 		private List<String> jvmArgs = new ArrayList<>();
 
+		/**
+		 * Pin each worker to its own share of the primary's CPUs (Linux): worker i gets
+		 * the allowed CPUs i*k to i*k+k-1, k being the cores per worker, and keeps them
+		 * across restarts. Keeps each worker's code and data in its own CPU's caches; a
+		 * pinned worker cannot borrow an idle CPU from another worker.
+		 */
+		private boolean cpuAffinity = false;
+
 		private final Warmup warmup = new Warmup();
 
 		public List<String> getJvmArgs() {
@@ -278,6 +286,14 @@ public class ClusterProperties {
 
 		public void setJvmArgs(List<String> jvmArgs) {
 			this.jvmArgs = jvmArgs;
+		}
+
+		public boolean isCpuAffinity() {
+			return this.cpuAffinity;
+		}
+
+		public void setCpuAffinity(boolean cpuAffinity) {
+			this.cpuAffinity = cpuAffinity;
 		}
 
 		public Warmup getWarmup() {

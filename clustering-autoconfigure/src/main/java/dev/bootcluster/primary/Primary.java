@@ -60,6 +60,7 @@ public final class Primary {
 		requireServletApplication();
 		int cores = Runtime.getRuntime().availableProcessors();
 		int workers = InstanceCount.parse(this.properties.getInstances()).resolve(cores);
+		CpuAffinity affinity = this.properties.getWorker().isCpuAffinity() ? cpuAffinity(cores, workers) : null;
 		SharedSocket socket = listen();
 		Integer managementPort = managementPort(socket.getPort());
 		WorkerCommand command = WorkerCommand.ofCurrentProcess(this.args);
@@ -68,18 +69,33 @@ public final class Primary {
 		long pid = ProcessHandle.current().pid();
 		logger.info("Primary (pid " + pid + ") starting " + workers + " workers on port " + socket.getPort()
 				+ " (shared socket" + ((managementPort != null) ? ", management port " + managementPort : "") + "; "
-				+ cores + " cores; worker options " + String.join(" ", workerOptions) + ")");
+				+ cores + " cores; worker options " + String.join(" ", workerOptions)
+				+ ((affinity != null) ? "; " + affinity.describe(workers) : "") + ")");
 		try (IpcServer ipc = openIpc()) {
 			Supervisor supervisor = new Supervisor(this.properties, workers, (workerId, workerCount) -> {
 				WorkerLaunch launch = new WorkerLaunch(workerId, workerCount, ipc.getSocketPath(), ipc.getSecret(),
 						socket.getPort(), managementPort, pid);
-				return WorkerProcess.start(command.commandLine(workerOptions), launch.toEnvironment());
+				CpuAffinity.Launch<WorkerProcess> start = () -> WorkerProcess.start(command.commandLine(workerOptions),
+						launch.toEnvironment());
+				return (affinity != null) ? affinity.launch(workerId, start) : start.start();
 			}, new Supervisor.Endpoints(socket.getPort(), managementPort));
 			ipc.start(supervisor::onMessage);
 			handleSignals(supervisor);
 			int exitCode = supervisor.run(ipc::send);
 			logger.info("Primary (pid " + pid + ") exits with code " + exitCode);
 			return exitCode;
+		}
+	}
+
+	private CpuAffinity cpuAffinity(int cores, int workers) {
+		try {
+			return CpuAffinity.ofCallingThread(cores, workers);
+		}
+		catch (LinkageError | RuntimeException ex) {
+			throw new ClusterStartupException(
+					"app.cluster.worker.cpu-affinity=true needs the Linux C library's sched_getaffinity and "
+							+ "sched_setaffinity, which failed here (" + ex + "); no worker was started.",
+					"Run on Linux, or set app.cluster.worker.cpu-affinity=false.", ex);
 		}
 	}
 

@@ -2,8 +2,6 @@ package dev.bootcluster.primary;
 
 import java.lang.management.ManagementFactory;
 
-import com.sun.jna.Library;
-import com.sun.jna.Native;
 import com.sun.management.HotSpotDiagnosticMXBean;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -54,19 +52,11 @@ final class PrimaryFootprint {
 
 	private static void trimNativeHeap() {
 		try {
-			CLibrary.INSTANCE.malloc_trim(0);
+			PrimaryLibc.INSTANCE.malloc_trim(0);
 		}
 		catch (UnsatisfiedLinkError | RuntimeException ex) {
 			logger.debug("Native heap not trimmed: " + ex.getMessage());
 		}
-	}
-
-	private interface CLibrary extends Library {
-
-		CLibrary INSTANCE = Native.load("c", CLibrary.class);
-
-		int malloc_trim(long pad);
-
 	}
 
 }

@@ -80,4 +80,18 @@ class ClusterPropertiesBinderTests {
 			.satisfies((ex) -> assertThat(ex.getValue()).isEqualTo("0s"));
 	}
 
+	@Test
+	void cpuAffinityIsOffByDefaultAndTakesOnlyABoolean() {
+		assertThat(ClusterPropertiesBinder.bind(new MockEnvironment()).getWorker().isCpuAffinity()).isFalse();
+		assertThat(ClusterPropertiesBinder
+			.bind(new MockEnvironment().withProperty("app.cluster.worker.cpu-affinity", "true"))
+			.getWorker()
+			.isCpuAffinity()).isTrue();
+		assertThatExceptionOfType(InvalidClusterPropertyException.class)
+			.isThrownBy(() -> ClusterPropertiesBinder
+				.bind(new MockEnvironment().withProperty("app.cluster.worker.cpu-affinity", "sometimes")))
+			.satisfies((ex) -> assertThat(ex.getProperty()).isEqualTo("app.cluster.worker.cpu-affinity"))
+			.satisfies((ex) -> assertThat(ex.getMessage()).contains("'sometimes'").contains("true or false"));
+	}
+
 }
