@@ -36,12 +36,16 @@ echo 'function delay() return 20 end' >"$PACED"
 start_app() { # plain | cluster [extra args...]
 	local mode=$1; shift
 	local args=(--server.port=$PORT --management.server.port=$MANAGEMENT_PORT "$@")
-	if [[ $mode == plain ]]; then args+=(--app.cluster.enabled=false); else args+=(--app.cluster.instances=2); fi
+	case $mode in
+		plain) args+=(--app.cluster.enabled=false) ;;
+		pinned) args+=(--app.cluster.instances=2 --app.cluster.worker.cpu-affinity=true) ;;
+		*) args+=(--app.cluster.instances=2) ;;
+	esac
 	java -jar "$JAR" "${args[@]}" >"$LOG" 2>&1 &
 	APP_PID=$!
 	for _ in $(seq 1 240); do
 		if [[ $mode == plain ]] && grep -q "Started SampleApplication" "$LOG"; then return; fi
-		if [[ $mode == cluster ]] && grep -q "Cluster ready" "$LOG"; then return; fi
+		if [[ $mode != plain ]] && grep -q "Cluster ready" "$LOG"; then return; fi
 		kill -0 "$APP_PID" 2>/dev/null || { cat "$LOG"; echo "app exited" >&2; exit 1; }
 		sleep 0.5
 	done
@@ -81,7 +85,7 @@ worker_pids() { pgrep -P "$APP_PID" | sort -n; }
 declare -A results
 echo "== throughput: $ROUNDS alternating rounds, $DURATION each, $CONNECTIONS connections"
 for round in $(seq 1 "$ROUNDS"); do
-	for mode in plain cluster; do
+	for mode in plain cluster pinned; do
 		start_app "$mode"
 		wrk -t2 -c"$CONNECTIONS" -d"$WARMUP" "http://127.0.0.1:$PORT/api/data" >/dev/null
 		wrk -t2 -c"$CONNECTIONS" -d"$WARMUP" "http://127.0.0.1:$PORT/api/primes?limit=20000" >/dev/null
@@ -91,7 +95,7 @@ for round in $(seq 1 "$ROUNDS"); do
 		results[$mode,primes,rps]+="$rps "; results[$mode,primes,p99]+="$p99 "
 		if [[ $round == "$ROUNDS" ]]; then
 			results[$mode,rss]="primary/JVM $(rss_mb "$APP_PID") MB"
-			if [[ $mode == cluster ]]; then
+			if [[ $mode != plain ]]; then
 				for w in $(worker_pids); do results[$mode,rss]+=", worker $(rss_mb "$w") MB"; done
 			fi
 		fi
@@ -214,17 +218,18 @@ machine="$(nproc) cores, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpui
 table=$(cat <<TABLE
 Run on $(date -u +%Y-%m-%d) on $machine.
 Load: wrk, 2 threads, $CONNECTIONS keep-alive connections, $DURATION per measurement after a $WARMUP warm-up, on the same 2 cores as the server;
-medians of $ROUNDS alternating rounds (plain, cluster, plain, ...). Plain = one JVM (\`app.cluster.enabled=false\`); cluster = primary + 2 workers.
+medians of $ROUNDS alternating rounds (plain, cluster, pinned, plain, ...). Plain = one JVM (\`app.cluster.enabled=false\`); cluster = primary + 2 workers
+with the defaults; pinned = the same with \`app.cluster.worker.cpu-affinity=true\` (each worker on its own CPU).
 
-| measurement | plain JVM | cluster (2 workers) | cluster / plain |
-|---|---|---|---|
-| /api/data requests/s | $(m "${results[plain,data,rps]}") | $(m "${results[cluster,data,rps]}") | $(ratio "$(m "${results[cluster,data,rps]}")" "$(m "${results[plain,data,rps]}")") |
-| /api/data p99 (ms) | $(m "${results[plain,data,p99]}") | $(m "${results[cluster,data,p99]}") | $(ratio "$(m "${results[cluster,data,p99]}")" "$(m "${results[plain,data,p99]}")") |
-| /api/primes?limit=20000 requests/s | $(m "${results[plain,primes,rps]}") | $(m "${results[cluster,primes,rps]}") | $(ratio "$(m "${results[cluster,primes,rps]}")" "$(m "${results[plain,primes,rps]}")") |
-| /api/primes?limit=20000 p99 (ms) | $(m "${results[plain,primes,p99]}") | $(m "${results[cluster,primes,p99]}") | $(ratio "$(m "${results[cluster,primes,p99]}")" "$(m "${results[plain,primes,p99]}")") |
-| resident memory after load | ${results[plain,rss]} | ${results[cluster,rss]} | |
+| measurement | plain JVM | cluster (2 workers) | cluster / plain | pinned cluster | pinned / plain |
+|---|---|---|---|---|---|
+| /api/data requests/s | $(m "${results[plain,data,rps]}") | $(m "${results[cluster,data,rps]}") | $(ratio "$(m "${results[cluster,data,rps]}")" "$(m "${results[plain,data,rps]}")") | $(m "${results[pinned,data,rps]}") | $(ratio "$(m "${results[pinned,data,rps]}")" "$(m "${results[plain,data,rps]}")") |
+| /api/data p99 (ms) | $(m "${results[plain,data,p99]}") | $(m "${results[cluster,data,p99]}") | $(ratio "$(m "${results[cluster,data,p99]}")" "$(m "${results[plain,data,p99]}")") | $(m "${results[pinned,data,p99]}") | $(ratio "$(m "${results[pinned,data,p99]}")" "$(m "${results[plain,data,p99]}")") |
+| /api/primes?limit=20000 requests/s | $(m "${results[plain,primes,rps]}") | $(m "${results[cluster,primes,rps]}") | $(ratio "$(m "${results[cluster,primes,rps]}")" "$(m "${results[plain,primes,rps]}")") | $(m "${results[pinned,primes,rps]}") | $(ratio "$(m "${results[pinned,primes,rps]}")" "$(m "${results[plain,primes,rps]}")") |
+| /api/primes?limit=20000 p99 (ms) | $(m "${results[plain,primes,p99]}") | $(m "${results[cluster,primes,p99]}") | $(ratio "$(m "${results[cluster,primes,p99]}")" "$(m "${results[plain,primes,p99]}")") | $(m "${results[pinned,primes,p99]}") | $(ratio "$(m "${results[pinned,primes,p99]}")" "$(m "${results[plain,primes,p99]}")") |
+| resident memory after load | ${results[plain,rss]} | ${results[cluster,rss]} | | ${results[pinned,rss]} | |
 
-All rounds (requests/s): plain data ${results[plain,data,rps]}; cluster data ${results[cluster,data,rps]}; plain primes ${results[plain,primes,rps]}; cluster primes ${results[cluster,primes,rps]}.
+All rounds (requests/s): plain data ${results[plain,data,rps]}; cluster data ${results[cluster,data,rps]}; pinned data ${results[pinned,data,rps]}; plain primes ${results[plain,primes,rps]}; cluster primes ${results[cluster,primes,rps]}; pinned primes ${results[pinned,primes,rps]}.
 
 Failed requests under a steady load of new connections (wrk with \`Connection: close\`, $CONNECTIONS connections), one worker stopped 3 s into a 12 s run, $STOP_TRIALS trials each:
 
