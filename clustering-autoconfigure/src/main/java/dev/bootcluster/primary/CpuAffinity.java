@@ -63,11 +63,18 @@ final class CpuAffinity {
 	 * @param workerId the worker id
 	 * @param launch the launch
 	 * @return the launch's result
-	 * @throws IOException when the launch fails
+	 * @throws IOException when the launch fails, or the CPUs are no longer allowed
 	 */
 	<T> T launch(int workerId, Launch<T> launch) throws IOException {
 		long[] saved = currentMask();
-		setMask(mask(cpusOf(workerId)));
+		try {
+			setMask(mask(cpusOf(workerId)));
+		}
+		catch (IllegalStateException ex) {
+			// Such as a cpuset shrunk since startup: a failed start, retried with
+			// backoff.
+			throw new IOException("Cannot pin worker " + workerId + ": " + ex.getMessage(), ex);
+		}
 		try {
 			return launch.start();
 		}

@@ -5,6 +5,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIOException;
 
 class CpuAffinityTests {
 
@@ -54,6 +55,16 @@ class CpuAffinityTests {
 		assertThat(result).isEqualTo("started");
 		assertThat(during.get()).containsExactly(allowed[last]);
 		assertThat(CpuAffinity.cpus(CpuAffinity.currentMask())).containsExactly(allowed);
+	}
+
+	@Test
+	void cpusNoLongerAllowedMakeAFailedStartAndLeaveTheThreadAsItWas() throws Exception {
+		int[] before = CpuAffinity.cpus(CpuAffinity.currentMask());
+		// No machine here has CPU 1023: the kernel refuses the mask.
+		CpuAffinity gone = new CpuAffinity(new int[] { 1023 }, 1);
+		assertThatIOException().isThrownBy(() -> gone.launch(0, () -> "started"))
+			.withMessageStartingWith("Cannot pin worker 0: sched_setaffinity failed for CPUs 1023");
+		assertThat(CpuAffinity.cpus(CpuAffinity.currentMask())).containsExactly(before);
 	}
 
 }
