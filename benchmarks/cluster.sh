@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Cluster benchmark: throughput and p99 of one plain JVM against a cluster of two workers on the
-# same cores, requests failed while a worker is stopped or killed under load, and resident memory.
+# same cores (with the defaults and with app.cluster.worker.cpu-affinity=true), requests failed while a worker is stopped or killed under load, and resident memory.
 # Prints a table and writes it to docs/benchmarks.md. Loopback only; every load run is bounded.
 #
 #   benchmarks/cluster.sh            # 3 alternating rounds of 10 s per measurement
@@ -33,7 +33,7 @@ LOG=$WORK/app.log
 PACED=$WORK/paced.lua
 echo 'function delay() return 20 end' >"$PACED"
 
-start_app() { # plain | cluster [extra args...]
+start_app() { # plain | cluster | pinned [extra args...]
 	local mode=$1; shift
 	local args=(--server.port=$PORT --management.server.port=$MANAGEMENT_PORT "$@")
 	case $mode in
