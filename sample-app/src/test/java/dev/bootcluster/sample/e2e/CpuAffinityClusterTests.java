@@ -23,9 +23,11 @@ class CpuAffinityClusterTests {
 	@Test
 	void everyThreadOfAWorkerRunsOnTheWorkersCpuAcrossRestarts() {
 		List<Integer> allowed = expand(allowedList(Path.of("/proc/self/status")));
-		try (ClusterProcess cluster = ClusterProcess
-			.start("--app.cluster.instances=2", "--app.cluster.worker.cpu-affinity=true",
-					"--app.cluster.restart.initial-backoff=200ms")
+		// Two cores for two workers: one CPU each, however many this machine has.
+		try (ClusterProcess cluster = ClusterProcess.launch(
+				List.of("-XX:ActiveProcessorCount=2", "-jar", ClusterProcess.sampleJar().toString()),
+				List.of("--app.cluster.instances=2", "--app.cluster.worker.cpu-affinity=true",
+						"--app.cluster.restart.initial-backoff=200ms", "--server.port=0", "--management.server.port=0"))
 			.awaitReady()) {
 			assertThat(cluster.output())
 				.contains("worker 0 on CPU " + allowed.get(0) + ", worker 1 on CPU " + allowed.get(1 % allowed.size()));
