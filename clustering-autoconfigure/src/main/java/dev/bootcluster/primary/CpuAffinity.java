@@ -57,30 +57,30 @@ final class CpuAffinity {
 	}
 
 	/**
-	 * Run a launch with the calling thread pinned to a worker's CPUs, so that the process
-	 * it forks inherits them; the thread's own mask is restored afterwards.
-	 * @param <T> the launch's result
-	 * @param workerId the worker id
-	 * @param launch the launch
-	 * @return the launch's result
-	 * @throws IOException when the launch fails, or the CPUs are no longer allowed
+	 * A launcher that forks each worker from a thread pinned to the worker's CPUs, so
+	 * that the process inherits them; the thread's own mask is restored afterwards. A
+	 * mask the kernel refuses is a failed start.
+	 * @param launcher the launcher to pin
+	 * @return the pinning launcher
 	 */
-	<T> T launch(int workerId, Launch<T> launch) throws IOException {
-		long[] saved = currentMask();
-		try {
-			setMask(mask(cpusOf(workerId)));
-		}
-		catch (IllegalStateException ex) {
-			// Such as a cpuset shrunk since startup: a failed start, retried with
-			// backoff.
-			throw new IOException("Cannot pin worker " + workerId + ": " + ex.getMessage(), ex);
-		}
-		try {
-			return launch.start();
-		}
-		finally {
-			setMask(saved);
-		}
+	Supervisor.Launcher pinning(Supervisor.Launcher launcher) {
+		return (workerId, workerCount) -> {
+			long[] saved = currentMask();
+			try {
+				setMask(mask(cpusOf(workerId)));
+			}
+			catch (IllegalStateException ex) {
+				// Such as a cpuset shrunk since startup: a failed start, retried with
+				// backoff.
+				throw new IOException("Cannot pin worker " + workerId + ": " + ex.getMessage(), ex);
+			}
+			try {
+				return launcher.launch(workerId, workerCount);
+			}
+			finally {
+				setMask(saved);
+			}
+		};
 	}
 
 	/**
@@ -144,18 +144,6 @@ final class CpuAffinity {
 			mask[cpu / Long.SIZE] |= 1L << (cpu % Long.SIZE);
 		}
 		return mask;
-	}
-
-	/**
-	 * Starts a worker process.
-	 *
-	 * @param <T> what the launch returns
-	 */
-	@FunctionalInterface
-	interface Launch<T> {
-
-		T start() throws IOException;
-
 	}
 
 }

@@ -72,13 +72,14 @@ public final class Primary {
 				+ cores + " cores; worker options " + String.join(" ", workerOptions)
 				+ ((affinity != null) ? "; " + affinity.describe(workers) : "") + ")");
 		try (IpcServer ipc = openIpc()) {
-			Supervisor supervisor = new Supervisor(this.properties, workers, (workerId, workerCount) -> {
+			Supervisor.Launcher launcher = (workerId, workerCount) -> {
 				WorkerLaunch launch = new WorkerLaunch(workerId, workerCount, ipc.getSocketPath(), ipc.getSecret(),
 						socket.getPort(), managementPort, pid);
-				CpuAffinity.Launch<WorkerProcess> start = () -> WorkerProcess.start(command.commandLine(workerOptions),
-						launch.toEnvironment());
-				return (affinity != null) ? affinity.launch(workerId, start) : start.start();
-			}, new Supervisor.Endpoints(socket.getPort(), managementPort));
+				return WorkerProcess.start(command.commandLine(workerOptions), launch.toEnvironment());
+			};
+			Supervisor supervisor = new Supervisor(this.properties, workers,
+					(affinity != null) ? affinity.pinning(launcher) : launcher,
+					new Supervisor.Endpoints(socket.getPort(), managementPort));
 			ipc.start(supervisor::onMessage);
 			handleSignals(supervisor);
 			int exitCode = supervisor.run(ipc::send);

@@ -48,11 +48,12 @@ class CpuAffinityTests {
 		CpuAffinity affinity = new CpuAffinity(allowed, 1);
 		int last = allowed.length - 1;
 		AtomicReference<int[]> during = new AtomicReference<>();
-		String result = affinity.launch(last, () -> {
+		SupervisorTests.FakeWorker worker = new SupervisorTests.FakeWorker(last, 42);
+		WorkerHandle result = affinity.pinning((workerId, workerCount) -> {
 			during.set(CpuAffinity.cpus(CpuAffinity.currentMask()));
-			return "started";
-		});
-		assertThat(result).isEqualTo("started");
+			return worker;
+		}).launch(last, allowed.length);
+		assertThat(result).isSameAs(worker);
 		assertThat(during.get()).containsExactly(allowed[last]);
 		assertThat(CpuAffinity.cpus(CpuAffinity.currentMask())).containsExactly(allowed);
 	}
@@ -62,7 +63,9 @@ class CpuAffinityTests {
 		int[] before = CpuAffinity.cpus(CpuAffinity.currentMask());
 		// No machine here has CPU 1023: the kernel refuses the mask.
 		CpuAffinity gone = new CpuAffinity(new int[] { 1023 }, 1);
-		assertThatIOException().isThrownBy(() -> gone.launch(0, () -> "started"))
+		assertThatIOException()
+			.isThrownBy(() -> gone.pinning((workerId, workerCount) -> new SupervisorTests.FakeWorker(workerId, 42))
+				.launch(0, 1))
 			.withMessageStartingWith("Cannot pin worker 0: sched_setaffinity failed for CPUs 1023");
 		assertThat(CpuAffinity.cpus(CpuAffinity.currentMask())).containsExactly(before);
 	}
