@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Cluster benchmark: throughput and p99 of one plain JVM against a cluster of two workers on the
-# same cores (with the defaults and with app.cluster.worker.cpu-affinity=true), requests failed while a worker is stopped or killed under load, and resident memory.
+# same cores (with the defaults, which pin each worker to its own CPU here, and with app.cluster.worker.cpu-affinity=off),
+# requests failed while a worker is stopped or killed under load, and resident memory.
 # Prints a table and writes it to docs/benchmarks.md. Loopback only; every load run is bounded.
 #
 #   benchmarks/cluster.sh            # 3 alternating rounds of 10 s per measurement
@@ -33,12 +34,12 @@ LOG=$WORK/app.log
 PACED=$WORK/paced.lua
 echo 'function delay() return 20 end' >"$PACED"
 
-start_app() { # plain | cluster | pinned [extra args...]
+start_app() { # plain | cluster | shared [extra args...]
 	local mode=$1; shift
 	local args=(--server.port=$PORT --management.server.port=$MANAGEMENT_PORT "$@")
 	case $mode in
 		plain) args+=(--app.cluster.enabled=false) ;;
-		pinned) args+=(--app.cluster.instances=2 --app.cluster.worker.cpu-affinity=true) ;;
+		shared) args+=(--app.cluster.instances=2 --app.cluster.worker.cpu-affinity=off) ;;
 		*) args+=(--app.cluster.instances=2) ;;
 	esac
 	java -jar "$JAR" "${args[@]}" >"$LOG" 2>&1 &
@@ -85,7 +86,7 @@ worker_pids() { pgrep -P "$APP_PID" | sort -n; }
 declare -A results
 echo "== throughput: $ROUNDS alternating rounds, $DURATION each, $CONNECTIONS connections"
 for round in $(seq 1 "$ROUNDS"); do
-	for mode in plain cluster pinned; do
+	for mode in plain cluster shared; do
 		start_app "$mode"
 		wrk -t2 -c"$CONNECTIONS" -d"$WARMUP" "http://127.0.0.1:$PORT/api/data" >/dev/null
 		wrk -t2 -c"$CONNECTIONS" -d"$WARMUP" "http://127.0.0.1:$PORT/api/primes?limit=20000" >/dev/null
@@ -218,18 +219,18 @@ machine="$(nproc) cores, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpui
 table=$(cat <<TABLE
 Run on $(date -u +%Y-%m-%d) on $machine.
 Load: wrk, 2 threads, $CONNECTIONS keep-alive connections, $DURATION per measurement after a $WARMUP warm-up, on the same 2 cores as the server;
-medians of $ROUNDS alternating rounds (plain, cluster, pinned, plain, ...). Plain = one JVM (\`app.cluster.enabled=false\`); cluster = primary + 2 workers
-with the defaults; pinned = the same with \`app.cluster.worker.cpu-affinity=true\` (each worker on its own CPU).
+medians of $ROUNDS alternating rounds (plain, cluster, shared, plain, ...). Plain = one JVM (\`app.cluster.enabled=false\`); cluster = primary + 2 workers
+with the defaults (\`app.cluster.worker.cpu-affinity=auto\`: each worker on its own CPU here); shared = the same with \`app.cluster.worker.cpu-affinity=off\` (both workers on both CPUs).
 
-| measurement | plain JVM | cluster (2 workers) | cluster / plain | pinned cluster | pinned / plain |
+| measurement | plain JVM | cluster (2 workers) | cluster / plain | shared CPUs | shared / plain |
 |---|---|---|---|---|---|
-| /api/data requests/s | $(m "${results[plain,data,rps]}") | $(m "${results[cluster,data,rps]}") | $(ratio "$(m "${results[cluster,data,rps]}")" "$(m "${results[plain,data,rps]}")") | $(m "${results[pinned,data,rps]}") | $(ratio "$(m "${results[pinned,data,rps]}")" "$(m "${results[plain,data,rps]}")") |
-| /api/data p99 (ms) | $(m "${results[plain,data,p99]}") | $(m "${results[cluster,data,p99]}") | $(ratio "$(m "${results[cluster,data,p99]}")" "$(m "${results[plain,data,p99]}")") | $(m "${results[pinned,data,p99]}") | $(ratio "$(m "${results[pinned,data,p99]}")" "$(m "${results[plain,data,p99]}")") |
-| /api/primes?limit=20000 requests/s | $(m "${results[plain,primes,rps]}") | $(m "${results[cluster,primes,rps]}") | $(ratio "$(m "${results[cluster,primes,rps]}")" "$(m "${results[plain,primes,rps]}")") | $(m "${results[pinned,primes,rps]}") | $(ratio "$(m "${results[pinned,primes,rps]}")" "$(m "${results[plain,primes,rps]}")") |
-| /api/primes?limit=20000 p99 (ms) | $(m "${results[plain,primes,p99]}") | $(m "${results[cluster,primes,p99]}") | $(ratio "$(m "${results[cluster,primes,p99]}")" "$(m "${results[plain,primes,p99]}")") | $(m "${results[pinned,primes,p99]}") | $(ratio "$(m "${results[pinned,primes,p99]}")" "$(m "${results[plain,primes,p99]}")") |
-| resident memory after load | ${results[plain,rss]} | ${results[cluster,rss]} | | ${results[pinned,rss]} | |
+| /api/data requests/s | $(m "${results[plain,data,rps]}") | $(m "${results[cluster,data,rps]}") | $(ratio "$(m "${results[cluster,data,rps]}")" "$(m "${results[plain,data,rps]}")") | $(m "${results[shared,data,rps]}") | $(ratio "$(m "${results[shared,data,rps]}")" "$(m "${results[plain,data,rps]}")") |
+| /api/data p99 (ms) | $(m "${results[plain,data,p99]}") | $(m "${results[cluster,data,p99]}") | $(ratio "$(m "${results[cluster,data,p99]}")" "$(m "${results[plain,data,p99]}")") | $(m "${results[shared,data,p99]}") | $(ratio "$(m "${results[shared,data,p99]}")" "$(m "${results[plain,data,p99]}")") |
+| /api/primes?limit=20000 requests/s | $(m "${results[plain,primes,rps]}") | $(m "${results[cluster,primes,rps]}") | $(ratio "$(m "${results[cluster,primes,rps]}")" "$(m "${results[plain,primes,rps]}")") | $(m "${results[shared,primes,rps]}") | $(ratio "$(m "${results[shared,primes,rps]}")" "$(m "${results[plain,primes,rps]}")") |
+| /api/primes?limit=20000 p99 (ms) | $(m "${results[plain,primes,p99]}") | $(m "${results[cluster,primes,p99]}") | $(ratio "$(m "${results[cluster,primes,p99]}")" "$(m "${results[plain,primes,p99]}")") | $(m "${results[shared,primes,p99]}") | $(ratio "$(m "${results[shared,primes,p99]}")" "$(m "${results[plain,primes,p99]}")") |
+| resident memory after load | ${results[plain,rss]} | ${results[cluster,rss]} | | ${results[shared,rss]} | |
 
-All rounds (requests/s): plain data ${results[plain,data,rps]}; cluster data ${results[cluster,data,rps]}; pinned data ${results[pinned,data,rps]}; plain primes ${results[plain,primes,rps]}; cluster primes ${results[cluster,primes,rps]}; pinned primes ${results[pinned,primes,rps]}.
+All rounds (requests/s): plain data ${results[plain,data,rps]}; cluster data ${results[cluster,data,rps]}; shared data ${results[shared,data,rps]}; plain primes ${results[plain,primes,rps]}; cluster primes ${results[cluster,primes,rps]}; shared primes ${results[shared,primes,rps]}.
 
 Failed requests under a steady load of new connections (wrk with \`Connection: close\`, $CONNECTIONS connections), one worker stopped 3 s into a 12 s run, $STOP_TRIALS trials each:
 

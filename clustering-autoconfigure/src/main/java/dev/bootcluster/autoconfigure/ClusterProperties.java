@@ -271,12 +271,14 @@ public class ClusterProperties {
 		private List<String> jvmArgs = new ArrayList<>();
 
 		/**
-		 * Pin each worker to its own share of the primary's CPUs (Linux): worker i gets
-		 * the allowed CPUs i*k to i*k+k-1, k being the cores per worker, and keeps them
-		 * across restarts. Keeps each worker's code and data in its own CPU's caches; a
-		 * pinned worker cannot borrow an idle CPU from another worker.
+		 * Whether each worker runs only on its own share of the primary's CPUs (Linux):
+		 * worker i gets the allowed CPUs i*k to i*k+k-1, k being the cores per worker,
+		 * and keeps them across restarts. 'auto' pins when the workers split every
+		 * allowed CPU evenly (at least two workers, the default core sizing, no CPU quota
+		 * below the allowed CPUs); 'on' always pins; 'off' never does. A pinned worker
+		 * cannot borrow an idle CPU from another worker.
 		 */
-		private boolean cpuAffinity = false;
+		private CpuAffinity cpuAffinity = CpuAffinity.AUTO;
 
 		private final Warmup warmup = new Warmup();
 
@@ -288,17 +290,39 @@ public class ClusterProperties {
 			this.jvmArgs = jvmArgs;
 		}
 
-		public boolean isCpuAffinity() {
+		public CpuAffinity getCpuAffinity() {
 			return this.cpuAffinity;
 		}
 
-		public void setCpuAffinity(boolean cpuAffinity) {
+		public void setCpuAffinity(CpuAffinity cpuAffinity) {
 			this.cpuAffinity = cpuAffinity;
 		}
 
 		public Warmup getWarmup() {
 			return this.warmup;
 		}
+
+	}
+
+	/**
+	 * Whether workers are pinned to CPUs of their own.
+	 */
+	public enum CpuAffinity {
+
+		/**
+		 * Pin when the workers split every CPU the primary may use evenly.
+		 */
+		AUTO,
+
+		/**
+		 * Always pin (also accepted as 'true').
+		 */
+		ON,
+
+		/**
+		 * Never pin (also accepted as 'false').
+		 */
+		OFF
 
 	}
 

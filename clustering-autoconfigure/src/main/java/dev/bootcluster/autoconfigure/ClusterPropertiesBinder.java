@@ -1,6 +1,9 @@
 package dev.bootcluster.autoconfigure;
 
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
 
 import org.jspecify.annotations.Nullable;
 
@@ -68,6 +71,11 @@ public final class ClusterPropertiesBinder {
 		}
 		if (target == Boolean.class) {
 			return "true or false";
+		}
+		if (target.isEnum()) {
+			return "one of " + Arrays.stream(target.getEnumConstants())
+				.map((constant) -> ((Enum<?>) constant).name().toLowerCase(Locale.ROOT))
+				.collect(Collectors.joining(", "));
 		}
 		return "a value of type " + target.getSimpleName();
 	}

@@ -19,9 +19,11 @@ import org.jspecify.annotations.Nullable;
  * @param port the shared port the inherited socket listens on
  * @param managementPort the management port, or {@code null} when it is not separate
  * @param primaryPid the primary's process id
+ * @param cpus the CPUs the worker moves to before it takes connections, in the kernel's
+ * list format ({@code 0-1,4}), or {@code null} to stay on all of the primary's
  */
 public record WorkerLaunch(int workerId, int workerCount, Path ipcSocket, String secret, int port,
-		@Nullable Integer managementPort, long primaryPid) {
+		@Nullable Integer managementPort, long primaryPid, @Nullable String cpus) {
 
 	static final String WORKER_ID = "BOOT_CLUSTER_WORKER_ID";
 
@@ -37,6 +39,8 @@ public record WorkerLaunch(int workerId, int workerCount, Path ipcSocket, String
 
 	static final String PRIMARY_PID = "BOOT_CLUSTER_PRIMARY_PID";
 
+	static final String CPUS = "BOOT_CLUSTER_CPUS";
+
 	/**
 	 * Read the worker's launch from its environment variables.
 	 * @param env the environment variables
@@ -50,8 +54,8 @@ public record WorkerLaunch(int workerId, int workerCount, Path ipcSocket, String
 		String managementPort = env.get(MANAGEMENT_PORT);
 		return Optional.of(new WorkerLaunch(Integer.parseInt(id), Integer.parseInt(env.get(WORKER_COUNT)),
 				Path.of(env.get(IPC_SOCKET)), env.get(SECRET), Integer.parseInt(env.get(PORT)),
-				(managementPort != null) ? Integer.valueOf(managementPort) : null,
-				Long.parseLong(env.get(PRIMARY_PID))));
+				(managementPort != null) ? Integer.valueOf(managementPort) : null, Long.parseLong(env.get(PRIMARY_PID)),
+				env.get(CPUS)));
 	}
 
 	/**
@@ -77,6 +81,9 @@ public record WorkerLaunch(int workerId, int workerCount, Path ipcSocket, String
 			env.put(MANAGEMENT_PORT, String.valueOf(this.managementPort));
 		}
 		env.put(PRIMARY_PID, String.valueOf(this.primaryPid));
+		if (this.cpus != null) {
+			env.put(CPUS, this.cpus);
+		}
 		return env;
 	}
 

@@ -15,6 +15,7 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.core.env.ConfigurableEnvironment;
 
+import dev.bootcluster.affinity.CpuSet;
 import dev.bootcluster.autoconfigure.ClusterProperties;
 import dev.bootcluster.autoconfigure.InstanceCount;
 import dev.bootcluster.ipc.IpcServer;
@@ -60,10 +61,11 @@ public final class Primary {
 		requireServletApplication();
 		int cores = Runtime.getRuntime().availableProcessors();
 		int workers = InstanceCount.parse(this.properties.getInstances()).resolve(cores);
-		CpuAffinity affinity = this.properties.getWorker().isCpuAffinity() ? cpuAffinity(cores, workers) : null;
+		WorkerCommand command = WorkerCommand.ofCurrentProcess(this.args);
+		CpuAffinity affinity = cpuAffinity(cores, workers,
+				WorkerJvmOptions.choosesCores(command.jvmOptions(), this.properties.getWorker().getJvmArgs()));
 		SharedSocket socket = listen();
 		Integer managementPort = managementPort(socket.getPort());
-		WorkerCommand command = WorkerCommand.ofCurrentProcess(this.args);
 		List<String> workerOptions = WorkerJvmOptions.forWorker(command.jvmOptions(),
 				this.properties.getWorker().getJvmArgs(), cores, workers);
 		long pid = ProcessHandle.current().pid();
@@ -74,11 +76,10 @@ public final class Primary {
 		try (IpcServer ipc = openIpc()) {
 			Supervisor.Launcher launcher = (workerId, workerCount) -> {
 				WorkerLaunch launch = new WorkerLaunch(workerId, workerCount, ipc.getSocketPath(), ipc.getSecret(),
-						socket.getPort(), managementPort, pid);
+						socket.getPort(), managementPort, pid, cpus(affinity, workerId, workerCount));
 				return WorkerProcess.start(command.commandLine(workerOptions), launch.toEnvironment());
 			};
-			Supervisor supervisor = new Supervisor(this.properties, workers,
-					(affinity != null) ? affinity.pinning(launcher) : launcher,
+			Supervisor supervisor = new Supervisor(this.properties, workers, launcher,
 					new Supervisor.Endpoints(socket.getPort(), managementPort));
 			ipc.start(supervisor::onMessage);
 			handleSignals(supervisor);
@@ -88,16 +89,41 @@ public final class Primary {
 		}
 	}
 
-	private CpuAffinity cpuAffinity(int cores, int workers) {
+	private @Nullable CpuAffinity cpuAffinity(int cores, int workers, boolean coresChosen) {
+		ClusterProperties.CpuAffinity mode = this.properties.getWorker().getCpuAffinity();
+		if (mode == ClusterProperties.CpuAffinity.OFF || (mode == ClusterProperties.CpuAffinity.AUTO && workers < 2)) {
+			return null;
+		}
+		int[] allowed;
 		try {
-			return CpuAffinity.ofCallingThread(cores, workers);
+			allowed = CpuSet.allowed();
 		}
 		catch (LinkageError | RuntimeException ex) {
+			if (mode == ClusterProperties.CpuAffinity.AUTO) {
+				logger.info("Workers share the CPUs: the CPUs this process may use are unknown (" + ex + ")");
+				return null;
+			}
 			throw new ClusterStartupException(
-					"app.cluster.worker.cpu-affinity=true needs the Linux C library's sched_getaffinity and "
+					"app.cluster.worker.cpu-affinity=on needs the Linux C library's sched_getaffinity and "
 							+ "sched_setaffinity, which failed here (" + ex + "); no worker was started.",
-					"Run on Linux, or set app.cluster.worker.cpu-affinity=false.", ex);
+					"Run on Linux, or set app.cluster.worker.cpu-affinity to auto or off.", ex);
 		}
+		if (mode == ClusterProperties.CpuAffinity.AUTO) {
+			String reason = CpuAffinity.reasonToShare(allowed.length, cores, workers, coresChosen);
+			if (reason != null) {
+				logger.info("Workers share CPUs " + CpuSet.list(allowed) + " (app.cluster.worker.cpu-affinity=auto: "
+						+ reason + ")");
+				return null;
+			}
+		}
+		// Scaled to another size, auto's even split no longer holds.
+		return new CpuAffinity(allowed, cores / workers,
+				(mode == ClusterProperties.CpuAffinity.AUTO) ? Integer.valueOf(workers) : null);
+	}
+
+	private static @Nullable String cpus(@Nullable CpuAffinity affinity, int workerId, int workerCount) {
+		int[] cpus = (affinity != null) ? affinity.cpusFor(workerId, workerCount) : null;
+		return (cpus != null) ? CpuSet.list(cpus) : null;
 	}
 
 	private void requireServletApplication() {

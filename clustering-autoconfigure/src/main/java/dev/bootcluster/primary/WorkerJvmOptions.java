@@ -3,9 +3,11 @@ package dev.bootcluster.primary;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import org.jspecify.annotations.Nullable;
 
@@ -34,7 +36,7 @@ final class WorkerJvmOptions {
 		primaryOptions.forEach((option) -> all.put(key(option), option));
 		userOptions.forEach((option) -> all.put(key(option), option));
 		List<String> options = new ArrayList<>();
-		if (!all.containsKey("-XX:ActiveProcessorCount")) {
+		if (!choosesCores(all.keySet())) {
 			options.add("-XX:ActiveProcessorCount=" + Math.max(1, cores / workers));
 		}
 		boolean heapChosen = all.containsKey("-Xmx") || all.containsKey("-XX:MaxHeapSize")
@@ -54,6 +56,21 @@ final class WorkerJvmOptions {
 		}
 		options.addAll(userOptions);
 		return options;
+	}
+
+	/**
+	 * Whether the primary's options or the user's set the workers' core count.
+	 * @param primaryOptions the primary's JVM options
+	 * @param userOptions {@code app.cluster.worker.jvm-args}
+	 * @return {@code true} if one sets {@code -XX:ActiveProcessorCount}
+	 */
+	static boolean choosesCores(List<String> primaryOptions, List<String> userOptions) {
+		return choosesCores(
+				Stream.concat(primaryOptions.stream(), userOptions.stream()).map(WorkerJvmOptions::key).toList());
+	}
+
+	private static boolean choosesCores(Collection<String> keys) {
+		return keys.contains("-XX:ActiveProcessorCount");
 	}
 
 	private static double percentage(@Nullable String option) {

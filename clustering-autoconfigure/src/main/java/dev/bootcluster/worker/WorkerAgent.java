@@ -28,6 +28,7 @@ import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.event.ContextClosedEvent;
 
+import dev.bootcluster.affinity.CpuSet;
 import dev.bootcluster.autoconfigure.ClusterPropertiesBinder;
 import dev.bootcluster.ipc.ClusterStatus;
 import dev.bootcluster.ipc.IpcClient;
@@ -211,8 +212,28 @@ public final class WorkerAgent implements ApplicationListener<ApplicationEvent>,
 			WebServer webServer = (context instanceof WebServerApplicationContext web) ? web.getWebServer() : null;
 			WorkerWarmup.run(ClusterPropertiesBinder.bind(context.getEnvironment()).getWorker().getWarmup(), webServer);
 		}
+		moveToOwnCpus();
 		AcceptGate.inheritedSocket().open();
 		send(IpcMessage.of(IpcMessage.Type.READY).build());
+	}
+
+	/**
+	 * Start-up ran on all of the primary's CPUs; serve on the ones the primary gave this
+	 * worker, if any ({@code app.cluster.worker.cpu-affinity}).
+	 */
+	private void moveToOwnCpus() {
+		String cpus = this.launch.cpus();
+		if (cpus == null) {
+			return;
+		}
+		try {
+			CpuSet.pinThisProcess(CpuSet.parse(cpus));
+			logger.info("Serving on CPU" + ((CpuSet.parse(cpus).length > 1) ? "s " : " ") + cpus);
+		}
+		catch (IOException | RuntimeException | LinkageError ex) {
+			// Such as a cpuset shrunk since the primary started: serve anyway.
+			logger.warn("Serving on all CPUs: cannot move to CPUs " + cpus + " (" + ex.getMessage() + ")");
+		}
 	}
 
 	private void send(IpcMessage message) {

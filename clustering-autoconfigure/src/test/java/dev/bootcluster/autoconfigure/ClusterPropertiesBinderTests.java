@@ -81,17 +81,23 @@ class ClusterPropertiesBinderTests {
 	}
 
 	@Test
-	void cpuAffinityIsOffByDefaultAndTakesOnlyABoolean() {
-		assertThat(ClusterPropertiesBinder.bind(new MockEnvironment()).getWorker().isCpuAffinity()).isFalse();
-		assertThat(ClusterPropertiesBinder
-			.bind(new MockEnvironment().withProperty("app.cluster.worker.cpu-affinity", "true"))
-			.getWorker()
-			.isCpuAffinity()).isTrue();
+	void cpuAffinityIsAutomaticByDefaultAndTakesAutoOnOffOrABoolean() {
+		assertThat(cpuAffinity(new MockEnvironment())).isEqualTo(ClusterProperties.CpuAffinity.AUTO);
+		assertThat(cpuAffinity(new MockEnvironment().withProperty("app.cluster.worker.cpu-affinity", "on")))
+			.isEqualTo(ClusterProperties.CpuAffinity.ON);
+		assertThat(cpuAffinity(new MockEnvironment().withProperty("app.cluster.worker.cpu-affinity", "true")))
+			.isEqualTo(ClusterProperties.CpuAffinity.ON);
+		assertThat(cpuAffinity(new MockEnvironment().withProperty("app.cluster.worker.cpu-affinity", "false")))
+			.isEqualTo(ClusterProperties.CpuAffinity.OFF);
 		assertThatExceptionOfType(InvalidClusterPropertyException.class)
 			.isThrownBy(() -> ClusterPropertiesBinder
 				.bind(new MockEnvironment().withProperty("app.cluster.worker.cpu-affinity", "sometimes")))
 			.satisfies((ex) -> assertThat(ex.getProperty()).isEqualTo("app.cluster.worker.cpu-affinity"))
-			.satisfies((ex) -> assertThat(ex.getMessage()).contains("'sometimes'").contains("true or false"));
+			.satisfies((ex) -> assertThat(ex.getMessage()).contains("'sometimes'").contains("one of auto, on, off"));
+	}
+
+	private static ClusterProperties.CpuAffinity cpuAffinity(MockEnvironment environment) {
+		return ClusterPropertiesBinder.bind(environment).getWorker().getCpuAffinity();
 	}
 
 }

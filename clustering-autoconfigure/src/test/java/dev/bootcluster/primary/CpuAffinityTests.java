@@ -1,11 +1,8 @@
 package dev.bootcluster.primary;
 
-import java.util.concurrent.atomic.AtomicReference;
-
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatIOException;
 
 class CpuAffinityTests {
 
@@ -34,40 +31,27 @@ class CpuAffinityTests {
 	}
 
 	@Test
-	void masksAndListsFollowTheKernelsLayout() {
-		long[] mask = CpuAffinity.mask(new int[] { 0, 1, 4, 64, 65 });
-		assertThat(mask[0]).isEqualTo(0b10011);
-		assertThat(mask[1]).isEqualTo(0b11);
-		assertThat(CpuAffinity.cpus(mask)).containsExactly(0, 1, 4, 64, 65);
-		assertThat(CpuAffinity.list(new int[] { 0, 1, 4, 64, 65 })).isEqualTo("0-1,4,64-65");
+	void anAffinityPlannedForSomeWorkersLeavesWorkersOfAnotherClusterSizeOnAllCpus() {
+		CpuAffinity planned = new CpuAffinity(new int[] { 0, 1, 2, 3 }, 2, 2);
+		assertThat(planned.cpusFor(1, 2)).containsExactly(2, 3);
+		assertThat(planned.cpusFor(2, 3)).isNull();
+		assertThat(planned.cpusFor(0, 4)).isNull();
+		CpuAffinity anySize = new CpuAffinity(new int[] { 0, 1, 2, 3 }, 2);
+		assertThat(anySize.cpusFor(2, 3)).containsExactly(0, 1);
 	}
 
 	@Test
-	void aLaunchRunsPinnedToTheWorkersCpusAndTheThreadGetsItsMaskBack() throws Exception {
-		int[] allowed = CpuAffinity.cpus(CpuAffinity.currentMask());
-		CpuAffinity affinity = new CpuAffinity(allowed, 1);
-		int last = allowed.length - 1;
-		AtomicReference<int[]> during = new AtomicReference<>();
-		SupervisorTests.FakeWorker worker = new SupervisorTests.FakeWorker(last, 42);
-		WorkerHandle result = affinity.pinning((workerId, workerCount) -> {
-			during.set(CpuAffinity.cpus(CpuAffinity.currentMask()));
-			return worker;
-		}).launch(last, allowed.length);
-		assertThat(result).isSameAs(worker);
-		assertThat(during.get()).containsExactly(allowed[last]);
-		assertThat(CpuAffinity.cpus(CpuAffinity.currentMask())).containsExactly(allowed);
-	}
-
-	@Test
-	void cpusNoLongerAllowedMakeAFailedStartAndLeaveTheThreadAsItWas() throws Exception {
-		int[] before = CpuAffinity.cpus(CpuAffinity.currentMask());
-		// No machine here has CPU 1023: the kernel refuses the mask.
-		CpuAffinity gone = new CpuAffinity(new int[] { 1023 }, 1);
-		assertThatIOException()
-			.isThrownBy(() -> gone.pinning((workerId, workerCount) -> new SupervisorTests.FakeWorker(workerId, 42))
-				.launch(0, 1))
-			.withMessageStartingWith("Cannot pin worker 0: sched_setaffinity failed for CPUs 1023");
-		assertThat(CpuAffinity.cpus(CpuAffinity.currentMask())).containsExactly(before);
+	void autoPinsOnlyWhenTheWorkersSplitEveryAllowedCpuEvenly() {
+		assertThat(CpuAffinity.reasonToShare(2, 2, 2, false)).isNull();
+		assertThat(CpuAffinity.reasonToShare(8, 8, 4, false)).isNull();
+		assertThat(CpuAffinity.reasonToShare(2, 2, 1, false)).isEqualTo("one worker");
+		assertThat(CpuAffinity.reasonToShare(4, 4, 3, false)).isEqualTo("3 workers do not split 4 CPUs evenly");
+		// A container with a CPU quota of 2 on a 64-CPU host: the JVM counts 2 cores, any
+		// of the 64 CPUs may run them.
+		assertThat(CpuAffinity.reasonToShare(64, 2, 2, false))
+			.isEqualTo("the JVM counts 2 of the 64 allowed CPUs (a CPU quota or -XX:ActiveProcessorCount)");
+		assertThat(CpuAffinity.reasonToShare(2, 2, 2, true))
+			.isEqualTo("-XX:ActiveProcessorCount chosen for the workers");
 	}
 
 }

@@ -32,6 +32,9 @@ class WorkerJvmOptionsTests {
 			.isEmpty();
 		assertThat(WorkerJvmOptions.forWorker(List.of(), List.of("-XX:MaxRAMPercentage=30", "-Xss1m"), 8, 4))
 			.containsExactly("-XX:ActiveProcessorCount=2", "-XX:MaxRAMPercentage=30", "-Xss1m");
+		assertThat(WorkerJvmOptions.choosesCores(List.of("-XX:ActiveProcessorCount=3"), List.of())).isTrue();
+		assertThat(WorkerJvmOptions.choosesCores(List.of(), List.of("-XX:ActiveProcessorCount=1"))).isTrue();
+		assertThat(WorkerJvmOptions.choosesCores(List.of("-Xmx1g"), List.of("-Xss1m"))).isFalse();
 	}
 
 	@Test

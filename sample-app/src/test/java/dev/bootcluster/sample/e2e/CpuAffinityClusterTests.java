@@ -14,36 +14,68 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * {@code app.cluster.worker.cpu-affinity=true}: each worker JVM, every one of its
- * threads, runs on its own CPU, the primary keeps all of them, and a restarted worker
- * gets the CPU of the one it replaces.
+ * {@code app.cluster.worker.cpu-affinity}: by default each worker JVM, every one of its
+ * threads, runs on its own CPU when the workers split the primary's CPUs evenly, the
+ * primary keeps all of them, and a restarted worker gets the CPU of the one it replaces.
+ * Each primary here runs on two CPUs ({@code taskset}), so the tests mean the same on a
+ * machine of any size.
  */
 class CpuAffinityClusterTests {
 
+	private final List<Integer> twoCpus = expand(allowedList(Path.of("/proc/self/status"))).subList(0, 2);
+
 	@Test
-	void everyThreadOfAWorkerRunsOnTheWorkersCpuAcrossRestarts() {
-		List<Integer> allowed = expand(allowedList(Path.of("/proc/self/status")));
-		// Two cores for two workers: one CPU each, however many this machine has.
-		try (ClusterProcess cluster = ClusterProcess.launch(
-				List.of("-XX:ActiveProcessorCount=2", "-jar", ClusterProcess.sampleJar().toString()),
-				List.of("--app.cluster.instances=2", "--app.cluster.worker.cpu-affinity=true",
-						"--app.cluster.restart.initial-backoff=200ms", "--server.port=0", "--management.server.port=0"))
+	void byDefaultEveryThreadOfAWorkerRunsOnTheWorkersCpuAcrossRestarts() throws Exception {
+		try (ClusterProcess cluster = launchOnTwoCpus(List.of(),
+				List.of("--app.cluster.instances=2", "--app.cluster.restart.initial-backoff=200ms"))
 			.awaitReady()) {
 			assertThat(cluster.output())
-				.contains("worker 0 on CPU " + allowed.get(0) + ", worker 1 on CPU " + allowed.get(1 % allowed.size()));
+				.contains("worker 0 on CPU " + this.twoCpus.get(0) + ", worker 1 on CPU " + this.twoCpus.get(1));
 			for (int id = 0; id < 2; id++) {
-				assertPinned(cluster.readyWorkers().get(id), allowed.get(id % allowed.size()));
+				assertThreadsRunOn(cluster.readyWorkers().get(id), List.of(this.twoCpus.get(id)));
 			}
-			assertThat(allowedList(Path.of("/proc", String.valueOf(cluster.pid()), "status")))
-				.isEqualTo(allowedList(Path.of("/proc/self/status")));
+			assertThat(expand(allowedList(Path.of("/proc", String.valueOf(cluster.pid()), "status"))))
+				.isEqualTo(this.twoCpus);
 			long killed = cluster.readyWorkers().get(0);
 			cluster.signal(killed, "KILL");
 			await().atMost(ClusterProcess.STARTUP).until(() -> cluster.readyWorkers().get(0) != killed);
-			assertPinned(cluster.readyWorkers().get(0), allowed.get(0));
+			assertThreadsRunOn(cluster.readyWorkers().get(0), List.of(this.twoCpus.get(0)));
+			// Three workers do not split two CPUs: the new one stays on both.
+			assertThat(Http.post(cluster.managementPort(), "/actuator/cluster/scale", "{\"instances\":\"3\"}").status())
+				.isEqualTo(200);
+			await().atMost(ClusterProcess.STARTUP).until(() -> cluster.readyWorkers().containsKey(2));
+			assertThreadsRunOn(cluster.readyWorkers().get(2), this.twoCpus);
+			assertThreadsRunOn(cluster.readyWorkers().get(1), List.of(this.twoCpus.get(1)));
 		}
 	}
 
-	private static void assertPinned(long pid, int cpu) {
+	@Test
+	void workersShareTheCpusWhenTheUserSizedThem() {
+		try (ClusterProcess cluster = launchOnTwoCpus(List.of(),
+				List.of("--app.cluster.instances=2", "--app.cluster.worker.jvm-args=-XX:ActiveProcessorCount=2"))
+			.awaitReady()) {
+			assertThat(cluster.output()).contains("Workers share CPUs " + this.twoCpus.get(0)
+					+ ((this.twoCpus.get(1) == this.twoCpus.get(0) + 1) ? "-" : ",") + this.twoCpus.get(1)
+					+ " (app.cluster.worker.cpu-affinity=auto: -XX:ActiveProcessorCount chosen for the workers)");
+			for (int id = 0; id < 2; id++) {
+				assertThreadsRunOn(cluster.readyWorkers().get(id), this.twoCpus);
+			}
+		}
+	}
+
+	private ClusterProcess launchOnTwoCpus(List<String> jvmOptions, List<String> args) {
+		String marker = ClusterProcess.newMarker();
+		List<String> command = new ArrayList<>(List.of("taskset", "-c", this.twoCpus.get(0) + "," + this.twoCpus.get(1),
+				Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m"));
+		command.addAll(jvmOptions);
+		command.addAll(List.of("-jar", ClusterProcess.sampleJar().toString(), "--server.port=0",
+				"--management.server.port=0"));
+		command.addAll(args);
+		command.add(ClusterProcess.markerArgument(marker));
+		return ClusterProcess.exec(command, marker);
+	}
+
+	private static void assertThreadsRunOn(long pid, List<Integer> cpus) {
 		List<Path> threads;
 		try (Stream<Path> tasks = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
 			threads = tasks.toList();
@@ -53,8 +85,8 @@ class CpuAffinityClusterTests {
 		}
 		assertThat(threads).hasSizeGreaterThan(10);
 		for (Path thread : threads) {
-			assertThat(allowedList(thread.resolve("status"))).as("CPUs of thread %s of worker %d", thread, pid)
-				.isEqualTo(String.valueOf(cpu));
+			assertThat(expand(allowedList(thread.resolve("status")))).as("CPUs of thread %s of worker %d", thread, pid)
+				.isEqualTo(cpus);
 		}
 	}
 
