@@ -14,8 +14,10 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -43,6 +45,8 @@ public final class IpcServer implements Closeable {
 	private final Map<Long, SocketChannel> connections = new ConcurrentHashMap<>();
 
 	private volatile boolean closed;
+
+	private final List<Path> privateFiles = new CopyOnWriteArrayList<>();
 
 	private IpcServer(Path directory) throws IOException {
 		this.directory = directory;
@@ -74,6 +78,18 @@ public final class IpcServer implements Closeable {
 		acceptor.setDaemon(true);
 		acceptor.start();
 		return this;
+	}
+
+	/**
+	 * A file in this server's private directory for other state the primary shares with
+	 * its workers; deleted when the server closes.
+	 * @param name the file's name
+	 * @return the path
+	 */
+	public Path privateFile(String name) {
+		Path file = this.directory.resolve(name);
+		this.privateFiles.add(file);
+		return file;
 	}
 
 	public Path getSocketPath() {
@@ -173,6 +189,9 @@ public final class IpcServer implements Closeable {
 				connection.close();
 			}
 			Files.deleteIfExists(this.socketPath);
+			for (Path file : this.privateFiles) {
+				Files.deleteIfExists(file);
+			}
 			Files.deleteIfExists(this.directory);
 		}
 		catch (IOException ex) {

@@ -21,9 +21,13 @@ import org.jspecify.annotations.Nullable;
  * @param primaryPid the primary's process id
  * @param cpus the CPUs the worker moves to before it takes connections, in the kernel's
  * list format ({@code 0-1,4}), or {@code null} to stay on all of the primary's
+ * @param connectionTable the table the workers balance their connections with, or
+ * {@code null}
+ * @param connectionSlot this worker's slot in that table
  */
 public record WorkerLaunch(int workerId, int workerCount, Path ipcSocket, String secret, int port,
-		@Nullable Integer managementPort, long primaryPid, @Nullable String cpus) {
+		@Nullable Integer managementPort, long primaryPid, @Nullable String cpus, @Nullable Path connectionTable,
+		int connectionSlot) {
 
 	static final String WORKER_ID = "BOOT_CLUSTER_WORKER_ID";
 
@@ -41,6 +45,10 @@ public record WorkerLaunch(int workerId, int workerCount, Path ipcSocket, String
 
 	static final String CPUS = "BOOT_CLUSTER_CPUS";
 
+	static final String CONNECTION_TABLE = "BOOT_CLUSTER_CONNECTION_TABLE";
+
+	static final String CONNECTION_SLOT = "BOOT_CLUSTER_CONNECTION_SLOT";
+
 	/**
 	 * Read the worker's launch from its environment variables.
 	 * @param env the environment variables
@@ -52,10 +60,12 @@ public record WorkerLaunch(int workerId, int workerCount, Path ipcSocket, String
 			return Optional.empty();
 		}
 		String managementPort = env.get(MANAGEMENT_PORT);
+		String connectionTable = env.get(CONNECTION_TABLE);
 		return Optional.of(new WorkerLaunch(Integer.parseInt(id), Integer.parseInt(env.get(WORKER_COUNT)),
 				Path.of(env.get(IPC_SOCKET)), env.get(SECRET), Integer.parseInt(env.get(PORT)),
 				(managementPort != null) ? Integer.valueOf(managementPort) : null, Long.parseLong(env.get(PRIMARY_PID)),
-				env.get(CPUS)));
+				env.get(CPUS), (connectionTable != null) ? Path.of(connectionTable) : null,
+				(connectionTable != null) ? Integer.parseInt(env.get(CONNECTION_SLOT)) : -1));
 	}
 
 	/**
@@ -83,6 +93,10 @@ public record WorkerLaunch(int workerId, int workerCount, Path ipcSocket, String
 		env.put(PRIMARY_PID, String.valueOf(this.primaryPid));
 		if (this.cpus != null) {
 			env.put(CPUS, this.cpus);
+		}
+		if (this.connectionTable != null) {
+			env.put(CONNECTION_TABLE, this.connectionTable.toString());
+			env.put(CONNECTION_SLOT, String.valueOf(this.connectionSlot));
 		}
 		return env;
 	}

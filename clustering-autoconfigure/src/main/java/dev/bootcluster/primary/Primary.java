@@ -20,6 +20,7 @@ import dev.bootcluster.autoconfigure.ClusterProperties;
 import dev.bootcluster.autoconfigure.InstanceCount;
 import dev.bootcluster.ipc.IpcServer;
 import dev.bootcluster.launch.WorkerLaunch;
+import dev.bootcluster.server.ConnectionBalance;
 import dev.bootcluster.server.SharedSocket;
 import dev.bootcluster.server.SocketUnavailableException;
 
@@ -74,10 +75,22 @@ public final class Primary {
 				+ cores + " cores; worker options " + String.join(" ", workerOptions)
 				+ ((affinity != null) ? "; " + affinity.describe(workers) : "") + ")");
 		try (IpcServer ipc = openIpc()) {
+			ConnectionBalance.Table connections = connectionTable(ipc);
 			Supervisor.Launcher launcher = (workerId, workerCount) -> {
+				int slot = (connections != null) ? connections.allocate() : -1;
 				WorkerLaunch launch = new WorkerLaunch(workerId, workerCount, ipc.getSocketPath(), ipc.getSecret(),
-						socket.getPort(), managementPort, pid, cpus(affinity, workerId, workerCount));
-				return WorkerProcess.start(command.commandLine(workerOptions), launch.toEnvironment());
+						socket.getPort(), managementPort, pid, cpus(affinity, workerId, workerCount),
+						(slot >= 0) ? connections.file() : null, slot);
+				WorkerHandle worker;
+				try {
+					worker = WorkerProcess.start(command.commandLine(workerOptions), launch.toEnvironment());
+				}
+				catch (IOException | RuntimeException ex) {
+					release(connections, slot);
+					throw ex;
+				}
+				worker.onExit().whenComplete((code, failure) -> release(connections, slot));
+				return worker;
 			};
 			Supervisor supervisor = new Supervisor(this.properties, workers, launcher,
 					new Supervisor.Endpoints(socket.getPort(), managementPort));
@@ -124,6 +137,26 @@ public final class Primary {
 	private static @Nullable String cpus(@Nullable CpuAffinity affinity, int workerId, int workerCount) {
 		int[] cpus = (affinity != null) ? affinity.cpusFor(workerId, workerCount) : null;
 		return (cpus != null) ? CpuSet.list(cpus) : null;
+	}
+
+	/**
+	 * The table the workers even out their connections with; without it each worker takes
+	 * whatever the kernel hands it.
+	 */
+	private static ConnectionBalance.@Nullable Table connectionTable(IpcServer ipc) {
+		try {
+			return ConnectionBalance.Table.create(ipc.privateFile("connections"));
+		}
+		catch (IOException ex) {
+			logger.warn("Workers take connections unbalanced: cannot create the connection table (" + ex + ")");
+			return null;
+		}
+	}
+
+	private static void release(ConnectionBalance.@Nullable Table connections, int slot) {
+		if (connections != null && slot >= 0) {
+			connections.release(slot);
+		}
 	}
 
 	private void requireServletApplication() {

@@ -4,6 +4,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Holds a worker's acceptors off the shared listening socket until the worker is ready.
  * <p>
@@ -24,6 +26,8 @@ public final class AcceptGate {
 
 	private final CountDownLatch open = new CountDownLatch(1);
 
+	private volatile @Nullable ConnectionBalance balance;
+
 	AcceptGate() {
 	}
 
@@ -33,6 +37,23 @@ public final class AcceptGate {
 	 */
 	public static AcceptGate inheritedSocket() {
 		return INHERITED_SOCKET;
+	}
+
+	/**
+	 * Once open, also keep this worker's share of the connections even with the other
+	 * workers'.
+	 * @param balance the balance to take part in
+	 */
+	public void balanceWith(ConnectionBalance balance) {
+		this.balance = balance;
+	}
+
+	/**
+	 * The balance this worker takes part in, if any.
+	 * @return the balance, or {@code null}
+	 */
+	@Nullable ConnectionBalance balance() {
+		return this.balance;
 	}
 
 	/**

@@ -6,7 +6,9 @@ import java.nio.channels.SocketChannel;
 
 /**
  * Accepts on the listening socket this worker inherited from the primary as its standard
- * input. Closing it on pause leaves the shared accept queue to the other workers.
+ * input: not before the worker is ready ({@link AcceptGate}), and not while it holds more
+ * than its share of the connections ({@link ConnectionBalance}). Closing it on pause
+ * leaves the shared accept queue to the other workers.
  */
 public class InheritedChannelNioEndpoint extends ListenerFirstNioEndpoint {
 
@@ -23,7 +25,47 @@ public class InheritedChannelNioEndpoint extends ListenerFirstNioEndpoint {
 		if (!this.gate.isOpen()) {
 			this.gate.await(() -> isRunning() && !isListenerClosed());
 		}
+		ConnectionBalance balance = this.gate.balance();
+		if (balance != null) {
+			publish(balance);
+			balance.awaitTurn(() -> (int) getConnectionCount(), () -> isRunning() && !isListenerClosed());
+		}
 		return super.serverSocketAccept();
+	}
+
+	@Override
+	protected void countUpOrAwaitConnection() throws InterruptedException {
+		super.countUpOrAwaitConnection();
+		publishIfOpen();
+	}
+
+	@Override
+	protected long countDownConnection() {
+		long count = super.countDownConnection();
+		publishIfOpen();
+		return count;
+	}
+
+	private void publishIfOpen() {
+		ConnectionBalance balance = this.gate.balance();
+		if (balance != null && this.gate.isOpen()) {
+			publish(balance);
+		}
+	}
+
+	private void publish(ConnectionBalance balance) {
+		if (!isListenerClosed()) {
+			balance.publish((int) getConnectionCount());
+		}
+	}
+
+	@Override
+	public void closeListener() {
+		super.closeListener();
+		ConnectionBalance balance = this.gate.balance();
+		if (balance != null && isListenerClosed()) {
+			balance.withdraw();
+		}
 	}
 
 	@Override

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.lang.management.MemoryUsage;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -35,6 +36,7 @@ import dev.bootcluster.ipc.IpcClient;
 import dev.bootcluster.ipc.IpcMessage;
 import dev.bootcluster.launch.WorkerLaunch;
 import dev.bootcluster.server.AcceptGate;
+import dev.bootcluster.server.ConnectionBalance;
 
 /**
  * A worker's link to its primary: reports readiness, shutdown and heartbeats, carries
@@ -79,6 +81,7 @@ public final class WorkerAgent implements ApplicationListener<ApplicationEvent>,
 	 */
 	public static WorkerAgent start(WorkerLaunch launch) {
 		WorkerAgent agent = new WorkerAgent(launch);
+		joinConnectionBalance(launch);
 		IpcMessage hello = IpcMessage.of(IpcMessage.Type.HELLO)
 			.with("secret", launch.secret())
 			.with("worker-id", launch.workerId())
@@ -97,6 +100,19 @@ public final class WorkerAgent implements ApplicationListener<ApplicationEvent>,
 		heartbeat.setDaemon(true);
 		heartbeat.start();
 		return agent;
+	}
+
+	private static void joinConnectionBalance(WorkerLaunch launch) {
+		Path table = launch.connectionTable();
+		if (table == null) {
+			return;
+		}
+		try {
+			AcceptGate.inheritedSocket().balanceWith(ConnectionBalance.open(table, launch.connectionSlot()));
+		}
+		catch (IOException | RuntimeException ex) {
+			logger.warn("Taking connections unbalanced: cannot open " + table + " (" + ex + ")");
+		}
 	}
 
 	/**
