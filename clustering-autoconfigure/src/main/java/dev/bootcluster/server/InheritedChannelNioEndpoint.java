@@ -27,7 +27,8 @@ public class InheritedChannelNioEndpoint extends ListenerFirstNioEndpoint {
 		}
 		ConnectionBalance balance = this.gate.balance();
 		if (balance != null) {
-			publish(balance);
+			// Connections counted before the gate opened were not published.
+			publishIfOpen();
 			balance.awaitTurn(() -> (int) getConnectionCount(), () -> isRunning() && !isListenerClosed());
 		}
 		return super.serverSocketAccept();
@@ -48,13 +49,7 @@ public class InheritedChannelNioEndpoint extends ListenerFirstNioEndpoint {
 
 	private void publishIfOpen() {
 		ConnectionBalance balance = this.gate.balance();
-		if (balance != null && this.gate.isOpen()) {
-			publish(balance);
-		}
-	}
-
-	private void publish(ConnectionBalance balance) {
-		if (!isListenerClosed()) {
+		if (balance != null && this.gate.isOpen() && !isListenerClosed()) {
 			balance.publish((int) getConnectionCount());
 		}
 	}

@@ -243,8 +243,9 @@ public final class WorkerAgent implements ApplicationListener<ApplicationEvent>,
 			return;
 		}
 		try {
-			CpuSet.pinThisProcess(CpuSet.parse(cpus));
-			logger.info("Serving on CPU" + ((CpuSet.parse(cpus).length > 1) ? "s " : " ") + cpus);
+			int[] own = CpuSet.parse(cpus);
+			CpuSet.pinThisProcess(own);
+			logger.info("Serving on CPU" + ((own.length > 1) ? "s " : " ") + cpus);
 		}
 		catch (IOException | RuntimeException | LinkageError ex) {
 			// Such as a cpuset shrunk since the primary started: serve anyway.
