@@ -1,11 +1,10 @@
 package dev.bootcluster.actuate;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.Access;
+import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
@@ -18,10 +17,10 @@ import dev.bootcluster.worker.ClusterOperationException;
 
 /**
  * {@code /actuator/cluster}: the state of every worker, the current or last reload, and
- * the operations {@code POST /actuator/cluster/reload} and {@code POST
- * /actuator/cluster/scale} (body {@code {"instances": "3"}}). Reading is open by default;
- * the operations need {@code management.endpoint.cluster.access=unrestricted}, like
- * {@code shutdown}.
+ * the operations {@code POST /actuator/cluster/reload} (no body needed) and
+ * {@code POST /actuator/cluster/scale} (body {@code {"instances": "3"}}). Reading is open
+ * by default; the operations need
+ * {@code management.endpoint.cluster.access=unrestricted}, like {@code shutdown}.
  */
 @Endpoint(id = "cluster", defaultAccess = Access.READ_ONLY)
 public class ClusterEndpoint {
@@ -39,9 +38,9 @@ public class ClusterEndpoint {
 	}
 
 	@ReadOperation
-	public WebEndpointResponse<Object> cluster() {
+	public WebEndpointResponse<OperationResponseBody> cluster() {
 		try {
-			return new WebEndpointResponse<>(this.client.status());
+			return new WebEndpointResponse<>(new ClusterDescriptor(this.client.status()));
 		}
 		catch (ClusterOperationException ex) {
 			return failure(ex);
@@ -49,18 +48,29 @@ public class ClusterEndpoint {
 	}
 
 	@ReadOperation
-	public WebEndpointResponse<Object> reloadStatus(@Selector String name) {
+	public WebEndpointResponse<OperationResponseBody> reloadStatus(@Selector String name) {
 		if (!RELOAD.equals(name)) {
-			return new WebEndpointResponse<>(WebEndpointResponse.STATUS_NOT_FOUND);
+			return error("Unknown resource '" + name + "': use 'reload'", WebEndpointResponse.STATUS_NOT_FOUND);
 		}
 		try {
 			ClusterStatus.Reload reload = this.client.status().reload();
-			return (reload != null) ? new WebEndpointResponse<>(reload)
-					: new WebEndpointResponse<>(WebEndpointResponse.STATUS_NOT_FOUND);
+			return (reload != null) ? new WebEndpointResponse<>(new ReloadDescriptor(reload))
+					: error("No reload has run since the primary started", WebEndpointResponse.STATUS_NOT_FOUND);
 		}
 		catch (ClusterOperationException ex) {
 			return failure(ex);
 		}
+	}
+
+	/**
+	 * An operation posted without a body, as {@code curl -X POST} sends it: Spring Boot
+	 * maps an operation that takes body parameters to JSON requests only.
+	 * @param operation {@code reload} or {@code scale}
+	 * @return as {@link #operateWithBody}
+	 */
+	@WriteOperation
+	public WebEndpointResponse<OperationResponseBody> operate(@Selector String operation) {
+		return operateWithBody(operation, null);
 	}
 
 	/**
@@ -72,43 +82,92 @@ public class ClusterEndpoint {
 	 * the new size, or {@code 400} naming what was wrong
 	 */
 	@WriteOperation
-	public WebEndpointResponse<Object> operate(@Selector String operation, @Nullable String instances) {
+	public WebEndpointResponse<OperationResponseBody> operateWithBody(@Selector String operation,
+			@Nullable String instances) {
 		try {
-			return switch (operation) {
-				case RELOAD -> {
-					if (instances != null) {
-						yield badRequest("'reload' takes no parameters; 'instances' is for 'scale'");
-					}
-					ClusterClient.ReloadTicket ticket = this.client.reload();
-					Map<String, Object> body = new LinkedHashMap<>();
-					body.put("id", ticket.id());
-					body.put("started", ticket.started());
-					body.put("state", "running");
-					body.put("href", "/actuator/cluster/reload");
-					yield new WebEndpointResponse<>(body, STATUS_ACCEPTED);
+			if (RELOAD.equals(operation)) {
+				if (instances != null) {
+					return badRequest("'reload' takes no parameters; 'instances' is for 'scale'");
 				}
-				case SCALE -> {
-					if (instances == null) {
-						yield badRequest("'scale' needs 'instances': 'max', a whole number of at least 1, or '-N'");
-					}
-					ClusterClient.Scaling scaling = this.client.scale(instances);
-					yield new WebEndpointResponse<>(Map.of("from", scaling.from(), "to", scaling.to()));
+				ClusterClient.ReloadTicket ticket = this.client.reload();
+				return new WebEndpointResponse<>(new ReloadAcceptedDescriptor(ticket.id(), ticket.started(), "running",
+						"/actuator/cluster/" + RELOAD), STATUS_ACCEPTED);
+			}
+			if (SCALE.equals(operation)) {
+				if (instances == null) {
+					return badRequest("'scale' needs 'instances': 'max', a whole number of at least 1, or '-N'");
 				}
-				default -> badRequest("Unknown operation '" + operation + "': use 'reload' or 'scale'");
-			};
+				ClusterClient.Scaling scaling = this.client.scale(instances);
+				return new WebEndpointResponse<>(new ScaleDescriptor(scaling.from(), scaling.to()));
+			}
+			return badRequest("Unknown operation '" + operation + "': use 'reload' or 'scale'");
 		}
 		catch (ClusterOperationException ex) {
 			return failure(ex);
 		}
 	}
 
-	private static WebEndpointResponse<Object> failure(ClusterOperationException ex) {
-		return ex.isRefused() ? badRequest(ex.getMessage()) : new WebEndpointResponse<>(
-				Map.of("error", ex.getMessage()), WebEndpointResponse.STATUS_SERVICE_UNAVAILABLE);
+	private static WebEndpointResponse<OperationResponseBody> failure(ClusterOperationException ex) {
+		return ex.isRefused() ? badRequest(ex.getMessage())
+				: error(ex.getMessage(), WebEndpointResponse.STATUS_SERVICE_UNAVAILABLE);
 	}
 
-	private static WebEndpointResponse<Object> badRequest(String message) {
-		return new WebEndpointResponse<>(Map.of("error", message), WebEndpointResponse.STATUS_BAD_REQUEST);
+	private static WebEndpointResponse<OperationResponseBody> badRequest(String message) {
+		return error(message, WebEndpointResponse.STATUS_BAD_REQUEST);
+	}
+
+	private static WebEndpointResponse<OperationResponseBody> error(String message, int status) {
+		return new WebEndpointResponse<>(new ErrorDescriptor(message), status);
+	}
+
+	/**
+	 * The whole cluster, as the primary knows it.
+	 *
+	 * @param status the state
+	 */
+	public record ClusterDescriptor(@JsonUnwrapped ClusterStatus status) implements OperationResponseBody {
+
+	}
+
+	/**
+	 * The current or last reload.
+	 *
+	 * @param reload the reload
+	 */
+	public record ReloadDescriptor(@JsonUnwrapped ClusterStatus.Reload reload) implements OperationResponseBody {
+
+	}
+
+	/**
+	 * A reload the primary accepted.
+	 *
+	 * @param id the reload's id
+	 * @param started whether this request started it (false: one was already running)
+	 * @param state {@code running}
+	 * @param href where to follow it
+	 */
+	public record ReloadAcceptedDescriptor(String id, boolean started, String state,
+			String href) implements OperationResponseBody {
+
+	}
+
+	/**
+	 * A change of the cluster's size.
+	 *
+	 * @param from workers before
+	 * @param to workers after
+	 */
+	public record ScaleDescriptor(int from, int to) implements OperationResponseBody {
+
+	}
+
+	/**
+	 * Why an operation was refused or could not be answered.
+	 *
+	 * @param error what was wrong, and what is accepted
+	 */
+	public record ErrorDescriptor(String error) implements OperationResponseBody {
+
 	}
 
 }

@@ -6,8 +6,8 @@ import org.eclipse.jetty.server.ServerConnector;
 
 import org.springframework.boot.actuate.autoconfigure.web.ManagementContextConfiguration;
 import org.springframework.boot.actuate.autoconfigure.web.ManagementContextType;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.jetty.servlet.JettyServletWebServerFactory;
 import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
@@ -15,6 +15,7 @@ import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import dev.bootcluster.ipc.WorkerLaunch;
 import dev.bootcluster.server.ReusePortHttp11NioProtocol;
 
 /**
@@ -23,7 +24,7 @@ import dev.bootcluster.server.ReusePortHttp11NioProtocol;
  */
 @ManagementContextConfiguration(value = ManagementContextType.CHILD, proxyBeanMethods = false)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
-@ConditionalOnProperty("app.cluster.worker-id")
+@ConditionalOnBean(WorkerLaunch.class)
 class ClusterWorkerManagementServerConfiguration {
 
 	@Configuration(proxyBeanMethods = false)

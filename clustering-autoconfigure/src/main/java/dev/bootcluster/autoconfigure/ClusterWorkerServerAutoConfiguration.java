@@ -9,7 +9,6 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.jetty.JettyServerCustomizer;
 import org.springframework.boot.jetty.servlet.JettyServletWebServerFactory;
@@ -18,6 +17,7 @@ import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import dev.bootcluster.ipc.WorkerLaunch;
 import dev.bootcluster.server.InheritedChannelHttp11NioProtocol;
 import dev.bootcluster.server.InheritedChannelServerConnector;
 import dev.bootcluster.worker.WorkerAgent;
@@ -29,7 +29,7 @@ import dev.bootcluster.worker.WorkerAgent;
 @AutoConfiguration(
 		beforeName = "org.springframework.boot.tomcat.autoconfigure.servlet.TomcatServletWebServerAutoConfiguration")
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
-@ConditionalOnProperty("app.cluster.worker-id")
+@ConditionalOnBean(WorkerLaunch.class)
 public final class ClusterWorkerServerAutoConfiguration {
 
 	@Bean

@@ -1,5 +1,6 @@
 /**
- * Auto-configuration and configuration properties for Boot Cluster.
+ * The auto-configurations of a worker: its web server on the inherited socket, the
+ * management server, the {@code cluster} endpoint and health contributor.
  */
 @NullMarked
 package dev.bootcluster.autoconfigure;

@@ -31,7 +31,7 @@ public final class IpcClient implements Closeable {
 	 * @return the connected client
 	 * @throws IOException when the primary cannot be reached
 	 */
-	public static IpcClient connect(Path socketPath, IpcMessage hello, Consumer<IpcMessage> onMessage,
+	public static IpcClient connect(Path socketPath, ClusterMessage.Hello hello, Consumer<ClusterMessage> onMessage,
 			Runnable onPrimaryGone) throws IOException {
 		SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
 		channel.connect(UnixDomainSocketAddress.of(socketPath));
@@ -43,10 +43,13 @@ public final class IpcClient implements Closeable {
 		return client;
 	}
 
-	private void readLoop(Consumer<IpcMessage> onMessage, Runnable onPrimaryGone) {
+	private void readLoop(Consumer<ClusterMessage> onMessage, Runnable onPrimaryGone) {
 		try {
 			while (true) {
-				onMessage.accept(IpcCodec.read(this.channel));
+				ClusterMessage message = MessageCodec.read(this.channel);
+				if (message != null) {
+					onMessage.accept(message);
+				}
 			}
 		}
 		catch (IOException | RuntimeException ex) {
@@ -60,9 +63,9 @@ public final class IpcClient implements Closeable {
 	 * Send a message, ignoring failure: a lost primary is reported through the read side.
 	 * @param message the message
 	 */
-	public void send(IpcMessage message) {
+	public void send(ClusterMessage message) {
 		try {
-			IpcCodec.write(message, this.channel);
+			MessageCodec.write(message, this.channel);
 		}
 		catch (IOException ex) {
 			// Reported by the reader as the primary being gone.

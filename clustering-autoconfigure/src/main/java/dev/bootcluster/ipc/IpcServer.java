@@ -7,32 +7,28 @@ import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The primary's end of the channel: a Unix domain socket in a private (0700) directory. A
- * worker must open with a {@link IpcMessage.Type#HELLO} carrying this run's secret, so an
- * unrelated process cannot pose as a worker.
+ * The primary's end of the channel: a Unix domain socket in the primary's
+ * {@link RunDirectory}. A worker must open with a {@link ClusterMessage.Hello} carrying
+ * this run's secret, so an unrelated process cannot pose as a worker.
  */
 public final class IpcServer implements Closeable {
 
 	private static final Log logger = LogFactory.getLog(IpcServer.class);
 
-	private final Path directory;
+	private final RunDirectory directory;
 
 	private final Path socketPath;
 
@@ -40,15 +36,13 @@ public final class IpcServer implements Closeable {
 
 	private final ServerSocketChannel server;
 
-	private volatile @Nullable Listener listener;
-
 	private final Map<Long, SocketChannel> connections = new ConcurrentHashMap<>();
+
+	private volatile @Nullable Listener listener;
 
 	private volatile boolean closed;
 
-	private final List<Path> privateFiles = new CopyOnWriteArrayList<>();
-
-	private IpcServer(Path directory) throws IOException {
+	private IpcServer(RunDirectory directory) throws IOException {
 		this.directory = directory;
 		this.socketPath = directory.resolve("primary.sock");
 		this.secret = newSecret();
@@ -57,14 +51,21 @@ public final class IpcServer implements Closeable {
 	}
 
 	/**
-	 * Create the channel's socket; workers can connect once {@link #start} was called.
+	 * Create the channel's socket in a new run directory; workers can connect once
+	 * {@link #start} was called.
+	 * @param parent where to create the run directory
 	 * @return the server
 	 * @throws IOException when the socket cannot be created
 	 */
-	public static IpcServer open() throws IOException {
-		Path directory = Files.createTempDirectory("boot-cluster-",
-				PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-		return new IpcServer(directory);
+	public static IpcServer open(Path parent) throws IOException {
+		RunDirectory directory = RunDirectory.create(parent);
+		try {
+			return new IpcServer(directory);
+		}
+		catch (IOException | RuntimeException ex) {
+			directory.close();
+			throw ex;
+		}
 	}
 
 	/**
@@ -87,9 +88,7 @@ public final class IpcServer implements Closeable {
 	 * @return the path
 	 */
 	public Path privateFile(String name) {
-		Path file = this.directory.resolve(name);
-		this.privateFiles.add(file);
-		return file;
+		return this.directory.resolve(name);
 	}
 
 	public Path getSocketPath() {
@@ -119,18 +118,26 @@ public final class IpcServer implements Closeable {
 	private void serve(SocketChannel channel) {
 		@Nullable Long pid = null;
 		try (channel) {
-			IpcMessage hello = IpcCodec.read(channel);
-			if (hello.type() != IpcMessage.Type.HELLO || !secretMatches(hello.get("secret"))) {
+			ClusterMessage first = MessageCodec.read(channel);
+			if (!(first instanceof ClusterMessage.Hello hello) || !secretMatches(hello.secret())) {
 				logger.warn("Rejected an IPC connection without a valid hello");
 				return;
 			}
-			pid = Long.valueOf(hello.require("pid"));
+			if (hello.protocol() != ClusterMessage.PROTOCOL_VERSION) {
+				logger.error("worker " + hello.workerId() + " (pid " + hello.pid() + ") speaks protocol version "
+						+ hello.protocol() + ", this primary " + ClusterMessage.PROTOCOL_VERSION
+						+ "; restart the cluster to run the new version");
+				return;
+			}
+			pid = hello.pid();
 			this.connections.put(pid, channel);
-			int workerId = Integer.parseInt(hello.require("worker-id"));
 			Listener listener = this.listener;
-			listener.onMessage(workerId, pid, hello);
+			listener.onMessage(hello.workerId(), pid, hello);
 			while (!this.closed) {
-				listener.onMessage(workerId, pid, IpcCodec.read(channel));
+				ClusterMessage message = MessageCodec.read(channel);
+				if (message != null) {
+					listener.onMessage(hello.workerId(), pid, message);
+				}
 			}
 		}
 		catch (EOFException ex) {
@@ -155,13 +162,13 @@ public final class IpcServer implements Closeable {
 	 * @param message the message
 	 * @return whether the worker was connected and the message was written
 	 */
-	public boolean send(long pid, IpcMessage message) {
+	public boolean send(long pid, ClusterMessage message) {
 		SocketChannel channel = this.connections.get(pid);
 		if (channel == null) {
 			return false;
 		}
 		try {
-			IpcCodec.write(message, channel);
+			MessageCodec.write(message, channel);
 			return true;
 		}
 		catch (IOException ex) {
@@ -188,15 +195,11 @@ public final class IpcServer implements Closeable {
 			for (SocketChannel connection : this.connections.values()) {
 				connection.close();
 			}
-			Files.deleteIfExists(this.socketPath);
-			for (Path file : this.privateFiles) {
-				Files.deleteIfExists(file);
-			}
-			Files.deleteIfExists(this.directory);
 		}
 		catch (IOException ex) {
-			logger.debug("Failed to clean up " + this.directory, ex);
+			logger.debug("Failed to close the IPC socket", ex);
 		}
+		this.directory.close();
 	}
 
 	/**
@@ -211,7 +214,7 @@ public final class IpcServer implements Closeable {
 		 * @param pid the worker's process id
 		 * @param message the message
 		 */
-		void onMessage(int workerId, long pid, IpcMessage message);
+		void onMessage(int workerId, long pid, ClusterMessage message);
 
 	}
 

@@ -5,13 +5,20 @@ import java.util.Map;
 
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.bootstrap.BootstrapRegistry.InstanceSupplier;
+import org.springframework.boot.bootstrap.ConfigurableBootstrapContext;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
 
+import dev.bootcluster.ipc.WorkerLaunch;
+
 /**
- * Gives a worker its identity and ports as properties, and tags every log line of the
- * primary and of each worker with who wrote it.
+ * The earliest hook with every property source and no logging yet: binds
+ * {@code app.cluster.*} once and decides this JVM's role ({@link LaunchDecision}), gives
+ * a worker its identity and ports as properties, and tags every log line of the primary
+ * and of each worker with who wrote it. A bad value is reported by
+ * {@link ClusterRunListener}, once logging can print Spring Boot's failure report.
  */
 public class ClusterEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered {
 
@@ -21,12 +28,29 @@ public class ClusterEnvironmentPostProcessor implements EnvironmentPostProcessor
 
 	private static final String LEVEL_PATTERN = "logging.pattern.level";
 
+	private final ConfigurableBootstrapContext bootstrapContext;
+
+	public ClusterEnvironmentPostProcessor(ConfigurableBootstrapContext bootstrapContext) {
+		this.bootstrapContext = bootstrapContext;
+	}
+
 	@Override
 	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
+		LaunchDecision decision;
+		try {
+			decision = LaunchDecision.decide(application, environment);
+		}
+		catch (RuntimeException ex) {
+			this.bootstrapContext.register(LaunchDecision.class, InstanceSupplier.from(() -> {
+				throw ex;
+			}));
+			return;
+		}
+		this.bootstrapContext.register(LaunchDecision.class, InstanceSupplier.of(decision));
 		Map<String, Object> defaults = new LinkedHashMap<>();
-		switch (LaunchMode.detect(application, environment)) {
+		switch (decision.mode()) {
 			case WORKER -> {
-				WorkerLaunch launch = WorkerLaunch.current().orElseThrow();
+				WorkerLaunch launch = decision.worker();
 				Map<String, Object> fixed = new LinkedHashMap<>();
 				fixed.put("app.cluster.worker-id", launch.workerId());
 				fixed.put("app.cluster.worker-count", launch.workerCount());
@@ -37,7 +61,7 @@ public class ClusterEnvironmentPostProcessor implements EnvironmentPostProcessor
 				environment.getPropertySources().addFirst(new MapPropertySource(SOURCE_NAME, fixed));
 				defaults.put(LEVEL_PATTERN, "%5p [worker-" + launch.workerId() + "]");
 				defaults.put("spring.lifecycle.timeout-per-shutdown-phase",
-						environment.getProperty("app.cluster.shutdown-timeout", "30s"));
+						decision.properties().getShutdownTimeout().toMillis() + "ms");
 				if (launch.workerId() > 0) {
 					defaults.put("spring.main.banner-mode", "off");
 				}

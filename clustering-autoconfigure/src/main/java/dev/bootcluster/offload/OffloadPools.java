@@ -17,7 +17,7 @@ import org.springframework.context.SmartLifecycle;
 public class OffloadPools implements SmartLifecycle {
 
 	/** The name of the default pool in metrics and thread names. */
-	public static final String DEFAULT_POOL = "default";
+	public static final String DEFAULT_POOL = OffloadProperties.DEFAULT_POOL;
 
 	private final Map<String, OffloadPool> pools = new LinkedHashMap<>();
 
@@ -31,16 +31,19 @@ public class OffloadPools implements SmartLifecycle {
 
 	private volatile boolean running = true;
 
+	/**
+	 * Create the pools the properties describe.
+	 * @param properties the properties, checked first
+	 * @throws org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException
+	 * for a value out of range
+	 */
 	public OffloadPools(OffloadProperties properties) {
+		properties.validate();
 		this.enabled = properties.isEnabled();
 		int threads = (properties.getThreads() != null) ? properties.getThreads()
 				: Runtime.getRuntime().availableProcessors();
 		add(DEFAULT_POOL, threads, properties.getQueueCapacity(), properties.getTimeout());
 		properties.getPools().forEach((name, pool) -> {
-			if (name.isEmpty() || DEFAULT_POOL.equals(name)) {
-				throw new IllegalArgumentException("Offload pool name '" + name + "' is reserved; configure the "
-						+ "default pool with app.cluster.offload.threads, queue-capacity and timeout");
-			}
 			add(name, (pool.getThreads() != null) ? pool.getThreads() : threads,
 					(pool.getQueueCapacity() != null) ? pool.getQueueCapacity() : properties.getQueueCapacity(),
 					(pool.getTimeout() != null) ? pool.getTimeout() : properties.getTimeout());
@@ -48,19 +51,6 @@ public class OffloadPools implements SmartLifecycle {
 	}
 
 	private void add(String name, int threads, int queueCapacity, Duration timeout) {
-		String prefix = DEFAULT_POOL.equals(name) ? "app.cluster.offload." : "app.cluster.offload.pools." + name + ".";
-		if (threads < 1) {
-			throw new IllegalArgumentException(
-					"Invalid value '" + threads + "' for property '" + prefix + "threads': expected at least 1");
-		}
-		if (queueCapacity < 0) {
-			throw new IllegalArgumentException("Invalid value '" + queueCapacity + "' for property '" + prefix
-					+ "queue-capacity': expected 0 or more");
-		}
-		if (timeout.isNegative() || timeout.isZero()) {
-			throw new IllegalArgumentException("Invalid value '" + timeout + "' for property '" + prefix
-					+ "timeout': expected a positive duration such as 30s");
-		}
 		this.pools.put(name, new OffloadPool(name, threads, queueCapacity, timeout, this.timer));
 	}
 

@@ -7,12 +7,22 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 
 /**
  * Configuration of the {@link Offload @Offload} pools: the default pool and named pools.
  */
 @ConfigurationProperties("app.cluster.offload")
 public class OffloadProperties {
+
+	/** The name of the default pool in metrics and thread names. */
+	public static final String DEFAULT_POOL = "default";
+
+	/** The most threads a pool may have. */
+	public static final int MAX_THREADS = 1024;
+
+	/** The most tasks a pool's queue may hold. */
+	public static final int MAX_QUEUE_CAPACITY = 100_000;
 
 	/**
 	 * Whether @Offload methods run on the pools. When false they run on the caller's
@@ -21,15 +31,15 @@ public class OffloadProperties {
 	private boolean enabled = true;
 
 	/**
-	 * Threads of the default pool. Defaults to the cores this process owns; in a cluster,
-	 * the worker's share (-XX:ActiveProcessorCount), so workers never oversubscribe the
-	 * machine.
+	 * Threads of the default pool (1 to 1024). Defaults to the cores this process owns;
+	 * in a cluster, the worker's share (-XX:ActiveProcessorCount), so workers never
+	 * oversubscribe the machine.
 	 */
 	private @Nullable Integer threads;
 
 	/**
-	 * Tasks that may wait for a thread of the default pool; a call beyond that fails at
-	 * once with OffloadRejectedException.
+	 * Tasks that may wait for a thread of the default pool (0 to 100000); a call beyond
+	 * that fails at once with OffloadRejectedException.
 	 */
 	private int queueCapacity = 100;
 
@@ -78,6 +88,40 @@ public class OffloadProperties {
 
 	public Map<String, Pool> getPools() {
 		return this.pools;
+	}
+
+	/**
+	 * Check every value, failing on the first one that is out of range.
+	 * @throws InvalidConfigurationPropertyValueException naming the property, its value
+	 * and what is accepted
+	 */
+	public void validate() {
+		check("app.cluster.offload.", this.threads, this.queueCapacity, this.timeout);
+		this.pools.forEach((name, pool) -> {
+			String prefix = "app.cluster.offload.pools." + name + ".";
+			if (name.isEmpty() || DEFAULT_POOL.equals(name)) {
+				throw new InvalidConfigurationPropertyValueException("app.cluster.offload.pools", name,
+						"The name '" + name + "' is reserved; configure the default pool with "
+								+ "app.cluster.offload.threads, queue-capacity and timeout.");
+			}
+			check(prefix, pool.threads, pool.queueCapacity, pool.timeout);
+		});
+	}
+
+	private static void check(String prefix, @Nullable Integer threads, @Nullable Integer queueCapacity,
+			@Nullable Duration timeout) {
+		if (threads != null && (threads < 1 || threads > MAX_THREADS)) {
+			throw new InvalidConfigurationPropertyValueException(prefix + "threads", threads,
+					"Expected a whole number from 1 to " + MAX_THREADS + ".");
+		}
+		if (queueCapacity != null && (queueCapacity < 0 || queueCapacity > MAX_QUEUE_CAPACITY)) {
+			throw new InvalidConfigurationPropertyValueException(prefix + "queue-capacity", queueCapacity,
+					"Expected a whole number from 0 to " + MAX_QUEUE_CAPACITY + ".");
+		}
+		if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
+			throw new InvalidConfigurationPropertyValueException(prefix + "timeout", timeout,
+					"Expected a positive duration, such as 30s.");
+		}
 	}
 
 	/**

@@ -4,9 +4,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
-import dev.bootcluster.affinity.CpuSet;
+import dev.bootcluster.config.ClusterProperties;
+import dev.bootcluster.os.CpuSet;
 
 /**
  * Pins each worker to its own share of the CPUs the primary may run on
@@ -20,6 +23,8 @@ import dev.bootcluster.affinity.CpuSet;
  */
 final class CpuAffinity {
 
+	private static final Log logger = LogFactory.getLog(CpuAffinity.class);
+
 	private final int[] allowed;
 
 	private final int perWorker;
@@ -27,20 +32,12 @@ final class CpuAffinity {
 	private final @Nullable Integer plannedWorkers;
 
 	/**
-	 * An affinity for any number of workers.
+	 * An affinity for a number of workers, or for any.
 	 * @param allowed the CPUs the primary may run on
 	 * @param perWorker the CPUs each worker gets
-	 */
-	CpuAffinity(int[] allowed, int perWorker) {
-		this(allowed, perWorker, null);
-	}
-
-	/**
-	 * An affinity for a number of workers only.
-	 * @param allowed the CPUs the primary may run on
-	 * @param perWorker the CPUs each worker gets
-	 * @param plannedWorkers the number of workers the CPUs are split between; workers
-	 * launched while the cluster has another size share the CPUs
+	 * @param plannedWorkers the number of workers the CPUs are split between, workers
+	 * launched while the cluster has another size sharing the CPUs; {@code null} for any
+	 * number of workers
 	 */
 	CpuAffinity(int[] allowed, int perWorker, @Nullable Integer plannedWorkers) {
 		if (allowed.length == 0) {
@@ -49,6 +46,49 @@ final class CpuAffinity {
 		this.allowed = allowed.clone();
 		this.perWorker = Math.max(1, perWorker);
 		this.plannedWorkers = plannedWorkers;
+	}
+
+	/**
+	 * Decide whether the workers are pinned, as {@code app.cluster.worker.cpu-affinity}
+	 * says, and log why they share the CPUs when {@code auto} leaves them to.
+	 * @param mode the setting
+	 * @param cores the cores the primary's JVM counts
+	 * @param workers the number of workers
+	 * @param coresChosen whether the user set the workers'
+	 * {@code -XX:ActiveProcessorCount}
+	 * @return the affinity, or {@code null} to leave every worker on all CPUs
+	 * @throws ClusterStartupException when {@code on} cannot pin here
+	 */
+	static @Nullable CpuAffinity choose(ClusterProperties.CpuAffinity mode, int cores, int workers,
+			boolean coresChosen) {
+		if (mode == ClusterProperties.CpuAffinity.OFF || (mode == ClusterProperties.CpuAffinity.AUTO && workers < 2)) {
+			return null;
+		}
+		int[] allowed;
+		try {
+			allowed = CpuSet.allowed();
+		}
+		catch (LinkageError | RuntimeException ex) {
+			if (mode == ClusterProperties.CpuAffinity.AUTO) {
+				logger.info("Workers share the CPUs: the CPUs this process may use are unknown (" + ex + ")");
+				return null;
+			}
+			throw new ClusterStartupException(
+					"app.cluster.worker.cpu-affinity=on needs the Linux C library's sched_getaffinity and "
+							+ "sched_setaffinity, which failed here (" + ex + "); no worker was started.",
+					"Run on Linux, or set app.cluster.worker.cpu-affinity to auto or off.", ex);
+		}
+		if (mode == ClusterProperties.CpuAffinity.AUTO) {
+			String reason = reasonToShare(allowed.length, cores, workers, coresChosen);
+			if (reason != null) {
+				logger.info("Workers share CPUs " + CpuSet.list(allowed) + " (app.cluster.worker.cpu-affinity=auto: "
+						+ reason + ")");
+				return null;
+			}
+		}
+		// Scaled to another size, auto's even split no longer holds.
+		return new CpuAffinity(allowed, cores / workers,
+				(mode == ClusterProperties.CpuAffinity.AUTO) ? Integer.valueOf(workers) : null);
 	}
 
 	/**

@@ -7,6 +7,7 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 import dev.bootcluster.ipc.ClusterStatus;
+import dev.bootcluster.ipc.ExitReason;
 
 /**
  * Words for how a worker ended, and the part of its output that explains it.
@@ -46,12 +47,12 @@ final class ExitStatus {
 	 * @return {@code terminated} (SIGTERM from outside), {@code killed} (SIGKILL, the OOM
 	 * killer), {@code exited} (code 0) or {@code crashed}
 	 */
-	static String unaskedReason(int code) {
+	static ExitReason unaskedReason(int code) {
 		return switch (code) {
-			case 128 + 15 -> "terminated";
-			case 128 + 9 -> "killed";
-			case 0 -> "exited";
-			default -> "crashed";
+			case 128 + 15 -> ExitReason.TERMINATED;
+			case 128 + 9 -> ExitReason.KILLED;
+			case 0 -> ExitReason.EXITED;
+			default -> ExitReason.CRASHED;
 		};
 	}
 
@@ -61,7 +62,7 @@ final class ExitStatus {
 	 * @param reason why the process ended
 	 * @return the record
 	 */
-	static ClusterStatus.Exit record(int code, String reason) {
+	static ClusterStatus.Exit record(int code, ExitReason reason) {
 		return new ClusterStatus.Exit(code, signalName(code), reason);
 	}
 

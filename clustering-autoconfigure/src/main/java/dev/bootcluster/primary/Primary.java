@@ -1,9 +1,9 @@
 package dev.bootcluster.primary;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.file.Path;
 import java.util.List;
 
 import org.apache.commons.logging.Log;
@@ -13,16 +13,17 @@ import sun.misc.Signal;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.core.env.ConfigurableEnvironment;
 
-import dev.bootcluster.affinity.CpuSet;
-import dev.bootcluster.autoconfigure.ClusterProperties;
-import dev.bootcluster.autoconfigure.InstanceCount;
+import dev.bootcluster.config.ClusterProperties;
+import dev.bootcluster.config.InstanceCount;
+import dev.bootcluster.config.ServerPorts;
+import dev.bootcluster.ipc.ConnectionTable;
 import dev.bootcluster.ipc.IpcServer;
-import dev.bootcluster.launch.WorkerLaunch;
-import dev.bootcluster.server.ConnectionBalance;
-import dev.bootcluster.server.SharedSocket;
-import dev.bootcluster.server.SocketUnavailableException;
+import dev.bootcluster.ipc.RunDirectory;
+import dev.bootcluster.os.SharedSocket;
+import dev.bootcluster.os.SocketUnavailableException;
 
 /**
  * The JVM the user launched, in cluster mode. It owns the shared listening socket and the
@@ -32,10 +33,6 @@ import dev.bootcluster.server.SocketUnavailableException;
 public final class Primary {
 
 	private static final Log logger = LogFactory.getLog(Primary.class);
-
-	private static final int DEFAULT_PORT = 8080;
-
-	private static final int DEFAULT_BACKLOG = 100;
 
 	private final SpringApplication application;
 
@@ -57,43 +54,31 @@ public final class Primary {
 	 * Run the cluster until it is stopped.
 	 * @return the exit code for this JVM
 	 * @throws ClusterStartupException when the cluster cannot start; no worker was forked
+	 * @throws InvalidConfigurationPropertyValueException when {@code instances} asks for
+	 * more workers than allowed
 	 */
 	public int run() {
 		requireServletApplication();
 		int cores = Runtime.getRuntime().availableProcessors();
-		int workers = InstanceCount.parse(this.properties.getInstances()).resolve(cores);
+		WorkerLimit limit = WorkerLimit.forThisMachine(this.properties.getMaxInstances());
+		int workers = initialWorkers(cores, limit);
+		ServerPorts ports = ServerPorts.bind(this.environment);
 		WorkerCommand command = WorkerCommand.ofCurrentProcess(this.args);
-		CpuAffinity affinity = cpuAffinity(cores, workers,
-				WorkerJvmOptions.choosesCores(command.jvmOptions(), this.properties.getWorker().getJvmArgs()));
-		SharedSocket socket = listen();
-		Integer managementPort = managementPort(socket.getPort());
-		List<String> workerOptions = WorkerJvmOptions.forWorker(command.jvmOptions(),
-				this.properties.getWorker().getJvmArgs(), cores, workers);
+		List<String> jvmArgs = this.properties.getWorker().getJvmArgs();
+		CpuAffinity affinity = CpuAffinity.choose(this.properties.getWorker().getCpuAffinity(), cores, workers,
+				WorkerJvmOptions.choosesCores(command.jvmOptions(), jvmArgs));
+		SharedSocket socket = listen(ports);
+		Integer managementPort = managementPort(ports, socket.getPort());
+		List<String> workerOptions = WorkerJvmOptions.forWorker(command.jvmOptions(), jvmArgs, cores, workers);
 		long pid = ProcessHandle.current().pid();
 		logger.info("Primary (pid " + pid + ") starting " + workers + " workers on port " + socket.getPort()
 				+ " (shared socket" + ((managementPort != null) ? ", management port " + managementPort : "") + "; "
 				+ cores + " cores; worker options " + String.join(" ", workerOptions)
 				+ ((affinity != null) ? "; " + affinity.describe(workers) : "") + ")");
 		try (IpcServer ipc = openIpc()) {
-			ConnectionBalance.Table connections = connectionTable(ipc);
-			Supervisor.Launcher launcher = (workerId, workerCount) -> {
-				int slot = (connections != null) ? connections.allocate() : -1;
-				WorkerLaunch launch = new WorkerLaunch(workerId, workerCount, ipc.getSocketPath(), ipc.getSecret(),
-						socket.getPort(), managementPort, pid, cpus(affinity, workerId, workerCount),
-						(slot >= 0) ? connections.file() : null, slot);
-				WorkerHandle worker;
-				try {
-					worker = WorkerProcess.start(command.commandLine(workerOptions), launch.toEnvironment());
-				}
-				catch (IOException | RuntimeException ex) {
-					release(connections, slot);
-					throw ex;
-				}
-				worker.onExit().whenComplete((code, failure) -> release(connections, slot));
-				return worker;
-			};
-			Supervisor supervisor = new Supervisor(this.properties, workers, launcher,
-					new Supervisor.Endpoints(socket.getPort(), managementPort));
+			ClusterPlan plan = new ClusterPlan(workers, cores, limit, socket.getPort(), managementPort);
+			Supervisor supervisor = new Supervisor(this.properties, plan, new ProcessLauncher(command, workerOptions,
+					ipc, socket.getPort(), managementPort, affinity, connectionSlots(ipc)));
 			ipc.start(supervisor::onMessage);
 			handleSignals(supervisor);
 			int exitCode = supervisor.run(ipc::send);
@@ -102,60 +87,27 @@ public final class Primary {
 		}
 	}
 
-	private @Nullable CpuAffinity cpuAffinity(int cores, int workers, boolean coresChosen) {
-		ClusterProperties.CpuAffinity mode = this.properties.getWorker().getCpuAffinity();
-		if (mode == ClusterProperties.CpuAffinity.OFF || (mode == ClusterProperties.CpuAffinity.AUTO && workers < 2)) {
-			return null;
+	private int initialWorkers(int cores, WorkerLimit limit) {
+		String instances = this.properties.getInstances();
+		int workers = InstanceCount.parse((instances != null) ? instances : "max").resolve(cores);
+		String tooMany = limit.refusal(workers);
+		if (tooMany != null) {
+			throw new InvalidConfigurationPropertyValueException("app.cluster.instances", instances, tooMany + ".");
 		}
-		int[] allowed;
-		try {
-			allowed = CpuSet.allowed();
-		}
-		catch (LinkageError | RuntimeException ex) {
-			if (mode == ClusterProperties.CpuAffinity.AUTO) {
-				logger.info("Workers share the CPUs: the CPUs this process may use are unknown (" + ex + ")");
-				return null;
-			}
-			throw new ClusterStartupException(
-					"app.cluster.worker.cpu-affinity=on needs the Linux C library's sched_getaffinity and "
-							+ "sched_setaffinity, which failed here (" + ex + "); no worker was started.",
-					"Run on Linux, or set app.cluster.worker.cpu-affinity to auto or off.", ex);
-		}
-		if (mode == ClusterProperties.CpuAffinity.AUTO) {
-			String reason = CpuAffinity.reasonToShare(allowed.length, cores, workers, coresChosen);
-			if (reason != null) {
-				logger.info("Workers share CPUs " + CpuSet.list(allowed) + " (app.cluster.worker.cpu-affinity=auto: "
-						+ reason + ")");
-				return null;
-			}
-		}
-		// Scaled to another size, auto's even split no longer holds.
-		return new CpuAffinity(allowed, cores / workers,
-				(mode == ClusterProperties.CpuAffinity.AUTO) ? Integer.valueOf(workers) : null);
-	}
-
-	private static @Nullable String cpus(@Nullable CpuAffinity affinity, int workerId, int workerCount) {
-		int[] cpus = (affinity != null) ? affinity.cpusFor(workerId, workerCount) : null;
-		return (cpus != null) ? CpuSet.list(cpus) : null;
+		return workers;
 	}
 
 	/**
 	 * The table the workers even out their connections with; without it each worker takes
 	 * whatever the kernel hands it.
 	 */
-	private static ConnectionBalance.@Nullable Table connectionTable(IpcServer ipc) {
+	private static @Nullable ConnectionSlots connectionSlots(IpcServer ipc) {
 		try {
-			return ConnectionBalance.Table.create(ipc.privateFile("connections"));
+			return new ConnectionSlots(ConnectionTable.create(ipc.privateFile("connections")));
 		}
 		catch (IOException ex) {
 			logger.warn("Workers take connections unbalanced: cannot create the connection table (" + ex + ")");
 			return null;
-		}
-	}
-
-	private static void release(ConnectionBalance.@Nullable Table connections, int slot) {
-		if (connections != null && slot >= 0) {
-			connections.release(slot);
 		}
 	}
 
@@ -170,33 +122,27 @@ public final class Primary {
 		}
 	}
 
-	private SharedSocket listen() {
-		int port = this.environment.getProperty("server.port", Integer.class, DEFAULT_PORT);
-		InetAddress address = this.environment.getProperty("server.address", InetAddress.class);
-		int backlog = this.environment.getProperty("server.tomcat.accept-count", Integer.class, DEFAULT_BACKLOG);
+	private static SharedSocket listen(ServerPorts ports) {
 		try {
-			return SharedSocket.listenOnStandardInput(address, port, backlog);
+			return SharedSocket.listenOnStandardInput(ports.address(), ports.port(), ports.backlog());
 		}
 		catch (SocketUnavailableException ex) {
-			throw new ClusterStartupException(ex.getMessage() + "; no worker was started.",
-					ex.isPortInUse()
-							? "Stop the program that uses port " + port + ", or set server.port to another port."
-							: "Check server.address and server.port.",
-					ex);
+			throw new ClusterStartupException(ex.getMessage() + "; no worker was started.", ex.isPortInUse()
+					? "Stop the program that uses port " + ports.port() + ", or set server.port to another port."
+					: "Check server.address and server.port.", ex);
 		}
 	}
 
-	private @Nullable Integer managementPort(int serverPort) {
-		Integer port = this.environment.getProperty("management.server.port", Integer.class);
+	private static @Nullable Integer managementPort(ServerPorts ports, int serverPort) {
+		Integer port = ports.managementPort();
 		if (port == null || port == serverPort || port < 0) {
 			return null;
 		}
-		InetAddress address = this.environment.getProperty("management.server.address", InetAddress.class);
 		try (ServerSocket probe = new ServerSocket()) {
 			// Every worker binds the management port itself; make sure it is free (or
-			// pick a
-			// free one for port 0) before any worker is started.
-			probe.bind(new InetSocketAddress(address, port));
+			// pick
+			// a free one for port 0) before any worker is started.
+			probe.bind(new InetSocketAddress(ports.managementAddress(), port));
 			return probe.getLocalPort();
 		}
 		catch (IOException ex) {
@@ -206,9 +152,14 @@ public final class Primary {
 		}
 	}
 
-	private IpcServer openIpc() {
+	private static IpcServer openIpc() {
+		Path temp = Path.of(System.getProperty("java.io.tmpdir"));
+		int removed = RunDirectory.removeStale(temp);
+		if (removed > 0) {
+			logger.info("Removed " + removed + " cluster directories left in " + temp + " by primaries that are gone");
+		}
 		try {
-			return IpcServer.open();
+			return IpcServer.open(temp);
 		}
 		catch (IOException ex) {
 			throw new ClusterStartupException("Cannot create the channel to the workers: " + ex.getMessage(),

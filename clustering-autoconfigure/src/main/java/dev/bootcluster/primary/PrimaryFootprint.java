@@ -6,7 +6,7 @@ import com.sun.management.HotSpotDiagnosticMXBean;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
-import dev.bootcluster.worker.ResidentMemory;
+import dev.bootcluster.os.ProcessMemory;
 
 /**
  * Keeps the primary lean. The primary runs in the JVM the user launched, sized for the
@@ -28,11 +28,11 @@ final class PrimaryFootprint {
 	 * effort: on a JVM or C library without it, that step is skipped.
 	 */
 	static void shrink() {
-		long before = ResidentMemory.bytes();
+		long before = ProcessMemory.residentBytes();
 		lowerHeapFreeRatios();
 		System.gc();
-		trimNativeHeap();
-		long after = ResidentMemory.bytes();
+		ProcessMemory.trimNativeHeap();
+		long after = ProcessMemory.residentBytes();
 		if (before > 0 && after > 0) {
 			logger.debug("Primary resident memory " + (before >> 20) + " MB -> " + (after >> 20) + " MB");
 		}
@@ -47,15 +47,6 @@ final class PrimaryFootprint {
 		}
 		catch (RuntimeException ex) {
 			logger.debug("Heap free ratios left as they are: " + ex.getMessage());
-		}
-	}
-
-	private static void trimNativeHeap() {
-		try {
-			PrimaryLibc.INSTANCE.malloc_trim(0);
-		}
-		catch (UnsatisfiedLinkError | RuntimeException ex) {
-			logger.debug("Native heap not trimmed: " + ex.getMessage());
 		}
 	}
 

@@ -6,7 +6,7 @@ import java.util.Deque;
 
 import org.jspecify.annotations.Nullable;
 
-import dev.bootcluster.autoconfigure.ClusterProperties;
+import dev.bootcluster.config.ClusterProperties;
 
 /**
  * Decides, for one worker id, how long to wait before restarting it after a failure, and

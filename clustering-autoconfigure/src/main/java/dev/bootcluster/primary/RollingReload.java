@@ -12,6 +12,8 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import dev.bootcluster.ipc.ClusterStatus;
+import dev.bootcluster.ipc.ExitReason;
+import dev.bootcluster.ipc.ReloadState;
 
 /**
  * A zero-downtime rolling reload: for each worker id in turn, start a replacement, wait
@@ -33,7 +35,7 @@ final class RollingReload {
 
 	private final List<Step> steps = new ArrayList<>();
 
-	private String state = "running";
+	private ReloadState state = ReloadState.RUNNING;
 
 	private String outcome = "in progress";
 
@@ -54,7 +56,7 @@ final class RollingReload {
 	}
 
 	boolean isRunning() {
-		return "running".equals(this.state);
+		return this.state == ReloadState.RUNNING;
 	}
 
 	boolean owns(WorkerRun run) {
@@ -71,7 +73,7 @@ final class RollingReload {
 		this.outgoing = null;
 		Integer workerId = this.pending.poll();
 		if (workerId == null) {
-			finish("succeeded", "replaced " + this.steps.size() + " workers");
+			finish(ReloadState.SUCCEEDED, "replaced " + this.steps.size() + " workers");
 			return;
 		}
 		WorkerRun old = this.workers.current(workerId);
@@ -79,7 +81,7 @@ final class RollingReload {
 		this.steps.add(step);
 		WorkerRun replacement = this.workers.startReplacement(workerId);
 		if (replacement == null) {
-			finish("failed", "worker " + workerId + " replacement could not be started");
+			finish(ReloadState.FAILED, "worker " + workerId + " replacement could not be started");
 			return;
 		}
 		this.incoming = replacement;
@@ -116,9 +118,10 @@ final class RollingReload {
 		}
 		else if (run == this.incoming) {
 			this.incoming = null;
-			String why = "startup-timeout".equals(run.exitReason()) ? "did not become ready within the startup timeout"
+			String why = (run.exitReason() == ExitReason.STARTUP_TIMEOUT)
+					? "did not become ready within the startup timeout"
 					: "exited with " + ExitStatus.describe(code) + " before it became ready";
-			finish("failed",
+			finish(ReloadState.FAILED,
 					"worker " + run.workerId() + " replacement (pid " + run.pid() + ") " + why
 							+ "; the old workers keep serving. Its last output: "
 							+ String.join(" | ", ExitStatus.excerpt(run.handle().outputTail())));
@@ -131,17 +134,17 @@ final class RollingReload {
 	 */
 	void abort() {
 		if (isRunning()) {
-			finish("aborted", "the cluster is shutting down");
+			finish(ReloadState.ABORTED, "the cluster is shutting down");
 		}
 	}
 
-	private void finish(String state, String outcome) {
+	private void finish(ReloadState state, String outcome) {
 		this.state = state;
 		this.outcome = outcome;
 		this.finished = Instant.now();
 		this.pending.clear();
-		String line = "Reload " + this.id + " " + state + ": " + outcome;
-		if ("succeeded".equals(state)) {
+		String line = "Reload " + this.id + " " + state.value() + ": " + outcome;
+		if (state == ReloadState.SUCCEEDED) {
 			logger.info(line + " in " + Duration.between(this.started, this.finished).toMillis() + " ms");
 		}
 		else {

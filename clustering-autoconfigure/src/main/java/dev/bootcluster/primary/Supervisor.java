@@ -1,35 +1,26 @@
 package dev.bootcluster.primary;
 
-import java.io.IOException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
+import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
-import dev.bootcluster.autoconfigure.ClusterProperties;
-import dev.bootcluster.autoconfigure.InstanceCount;
-import dev.bootcluster.autoconfigure.InvalidClusterPropertyException;
-import dev.bootcluster.ipc.ClusterStatus;
-import dev.bootcluster.ipc.IpcMessage;
-import dev.bootcluster.worker.ResidentMemory;
+import dev.bootcluster.config.ClusterProperties;
+import dev.bootcluster.ipc.ClusterMessage;
+import dev.bootcluster.ipc.ExitReason;
+import dev.bootcluster.ipc.WorkerState;
 
 /**
- * The primary's state machine. Every event (a worker ready, a worker exited, a timer, a
- * signal, an operator's request) runs on one thread, so decisions never race: start every
- * worker, restart the ones that exit unasked with backoff, give up on a crash loop, roll
- * reloads, scale, and stop everything on shutdown.
+ * The primary's state machine, run on the {@link SupervisorLoop}: start every worker (a
+ * few at a time), restart the ones that exit unasked with backoff, give up on a crash
+ * loop, roll reloads, resize, and stop everything on shutdown. Operators' requests are
+ * answered by {@link OperatorRequests}.
  */
 final class Supervisor implements RollingReload.Workers {
 
@@ -37,25 +28,21 @@ final class Supervisor implements RollingReload.Workers {
 
 	private final ClusterProperties properties;
 
-	private final Launcher launcher;
+	private final ClusterPlan plan;
 
-	private final Endpoints endpoints;
+	private final SupervisorLoop loop = new SupervisorLoop();
 
-	private final List<WorkerSlot> slots = new ArrayList<>();
+	private final OperatorRequests requests;
 
-	private final Map<Long, WorkerRun> runs = new HashMap<>();
+	private final WorkerSlots slots;
 
-	private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor((task) -> {
-		Thread thread = new Thread(task, "cluster-supervisor");
-		thread.setDaemon(true);
-		return thread;
-	});
+	private final WorkerProcesses processes;
 
 	private final CompletableFuture<Integer> exitCode = new CompletableFuture<>();
 
-	private final Instant started = Instant.now();
-
 	private final long startNanos = System.nanoTime();
+
+	private volatile boolean stopRequested;
 
 	private @Nullable Replier replier;
 
@@ -63,19 +50,21 @@ final class Supervisor implements RollingReload.Workers {
 
 	private int reloads;
 
+	/** A size asked for while a reload ran, applied when it ends. */
+	private @Nullable Integer resizeAfterReload;
+
 	private boolean announcedReady;
 
 	private boolean shuttingDown;
 
 	private int shutdownExitCode;
 
-	Supervisor(ClusterProperties properties, int workers, Launcher launcher, Endpoints endpoints) {
+	Supervisor(ClusterProperties properties, ClusterPlan plan, WorkerLauncher launcher) {
 		this.properties = properties;
-		this.launcher = launcher;
-		this.endpoints = endpoints;
-		for (int id = 0; id < workers; id++) {
-			this.slots.add(new WorkerSlot(id, properties.getRestart()));
-		}
+		this.plan = plan;
+		this.slots = new WorkerSlots(plan.workers(), properties.getRestart());
+		this.requests = new OperatorRequests(this, this.slots, plan);
+		this.processes = new WorkerProcesses(properties, launcher, this.loop, this.slots, this::exited);
 	}
 
 	/**
@@ -86,7 +75,7 @@ final class Supervisor implements RollingReload.Workers {
 	 */
 	int run(Replier replier) {
 		this.replier = replier;
-		execute(() -> this.slots.forEach(this::launch));
+		this.loop.execute(() -> this.slots.all().forEach(this::enqueue));
 		try {
 			return this.exitCode.get();
 		}
@@ -99,7 +88,7 @@ final class Supervisor implements RollingReload.Workers {
 			return 1;
 		}
 		finally {
-			this.loop.shutdownNow();
+			this.loop.stop();
 		}
 	}
 
@@ -109,87 +98,61 @@ final class Supervisor implements RollingReload.Workers {
 	 * @param pid its process id
 	 * @param message the message
 	 */
-	void onMessage(int workerId, long pid, IpcMessage message) {
-		execute(() -> handle(pid, message));
+	void onMessage(int workerId, long pid, ClusterMessage message) {
+		this.loop.execute(() -> handle(pid, message));
 	}
 
 	/**
 	 * Stop every worker gracefully, then end {@link #run} with exit code 0; safe to call
-	 * from any thread, including a signal handler.
+	 * from any thread, including a signal handler. No worker is started from now on.
 	 */
 	void requestShutdown() {
-		execute(() -> shutdown(0));
+		this.stopRequested = true;
+		this.loop.execute(() -> shutdown(0));
 	}
 
-	private void execute(Runnable task) {
-		this.loop.execute(guarded(task));
+	private void handle(long pid, ClusterMessage message) {
+		WorkerRun run = this.slots.run(pid);
+		if (run == null) {
+			return;
+		}
+		if (message instanceof ClusterMessage.Ready) {
+			ready(run);
+		}
+		else if (message instanceof ClusterMessage.Heartbeat heartbeat) {
+			run.heartbeat(heartbeat);
+		}
+		else if (message instanceof ClusterMessage.Stopping && run.state() != WorkerState.DRAINING) {
+			logger.info(run.describe() + " is shutting down on its own");
+		}
+		else if (message instanceof ClusterMessage.Request request && this.replier != null) {
+			this.replier.send(pid, this.requests.answer(request));
+		}
 	}
 
-	private void schedule(Runnable task, Duration delay) {
-		this.loop.schedule(guarded(task), delay.toMillis(), TimeUnit.MILLISECONDS);
+	private void enqueue(WorkerSlot slot) {
+		this.slots.await(slot);
+		startWaiting();
 	}
 
-	/**
-	 * An executor keeps a task's exception to itself; a supervisor must not fail
-	 * silently.
-	 */
-	private static Runnable guarded(Runnable task) {
-		return () -> {
-			try {
-				task.run();
-			}
-			catch (RuntimeException | Error ex) {
-				logger.error("Supervisor task failed; supervision goes on", ex);
-			}
-		};
+	/** Start waiting workers while fewer than the plan allows are starting. */
+	private void startWaiting() {
+		while (!isShuttingDown() && this.slots.hasWaiting() && this.slots.starting() < this.plan.maxStarting()) {
+			launch(this.slots.nextWaiting());
+		}
 	}
 
 	private void launch(WorkerSlot slot) {
-		if (this.shuttingDown || slot.isRetiring()) {
+		if (slot.isRetiring() || !this.slots.contains(slot)) {
 			return;
 		}
-		WorkerRun run = start(slot.id());
+		WorkerRun run = this.processes.start(slot.id(), this.slots.configured());
 		if (run == null) {
 			shutdown(1);
 			return;
 		}
 		slot.current(run);
 		logger.info(run.describe() + " starting");
-	}
-
-	private @Nullable WorkerRun start(int workerId) {
-		WorkerHandle handle;
-		try {
-			handle = this.launcher.launch(workerId, this.slots.size());
-		}
-		catch (IOException | RuntimeException ex) {
-			logger.error("worker " + workerId + " could not be started: " + ex.getMessage());
-			return null;
-		}
-		WorkerRun run = new WorkerRun(workerId, handle);
-		this.runs.put(run.pid(), run);
-		handle.onExit().thenAccept((code) -> execute(() -> exited(run, code)));
-		schedule(() -> checkStarted(run), this.properties.getStartupTimeout());
-		return run;
-	}
-
-	private void handle(long pid, IpcMessage message) {
-		WorkerRun run = this.runs.get(pid);
-		if (run == null) {
-			return;
-		}
-		switch (message.type()) {
-			case READY -> ready(run);
-			case HEARTBEAT -> run.heartbeat(message);
-			case STOPPING -> {
-				if (run.state() != WorkerState.DRAINING) {
-					logger.info(run.describe() + " is shutting down on its own");
-				}
-			}
-			case REQUEST -> reply(pid, message, answer(message));
-			case HELLO, RESPONSE -> {
-			}
-		}
 	}
 
 	private void ready(WorkerRun run) {
@@ -199,191 +162,156 @@ final class Supervisor implements RollingReload.Workers {
 		if (this.reload != null && this.reload.owns(run)) {
 			logger.info(run.describe() + " (replacement) ready in " + seconds(run.uptime()));
 			this.reload.onReady(run);
+			afterReloadStep();
 			return;
 		}
 		run.state(WorkerState.READY);
 		logger.info(run.describe() + " ready in " + seconds(run.uptime()));
-		if (!this.announcedReady && this.slots.stream().allMatch(WorkerSlot::isReady)) {
+		if (!this.announcedReady && this.slots.allReady()) {
 			this.announcedReady = true;
-			logger.info("Cluster ready: " + this.slots.size() + " workers in "
+			logger.info("Cluster ready: " + this.slots.configured() + " workers in "
 					+ seconds(Duration.ofNanos(System.nanoTime() - this.startNanos)));
 			PrimaryFootprint.shrink();
 		}
-	}
-
-	private void checkStarted(WorkerRun run) {
-		if (run.state() == WorkerState.STARTING && !this.shuttingDown) {
-			logger.warn(run.describe() + " did not become ready within " + seconds(this.properties.getStartupTimeout())
-					+ "; killing it");
-			run.exitReason("startup-timeout");
-			run.handle().kill();
-		}
+		startWaiting();
 	}
 
 	private void exited(WorkerRun run, int code) {
-		this.runs.remove(run.pid());
 		WorkerState previous = run.state();
 		run.state((previous == WorkerState.DRAINING || this.shuttingDown) ? WorkerState.STOPPED : WorkerState.FAILED);
+		WorkerSlot slot = this.slots.slotOf(run);
 		if (this.reload != null && this.reload.owns(run)) {
 			this.reload.onExit(run, code);
-			if (!this.reload.isRunning() && !this.shuttingDown) {
-				PrimaryFootprint.shrink();
-			}
-			finishIfStopped();
-			return;
+			afterReloadStep();
 		}
-		WorkerSlot slot = slotOf(run);
-		if (slot == null || slot.current() != run) {
-			finishIfStopped();
-			return;
-		}
-		if (run.state() == WorkerState.STOPPED) {
-			slot.lastExit(ExitStatus.record(code, "requested"));
+		else if (slot != null && slot.current() == run && run.state() == WorkerState.STOPPED) {
+			slot.lastExit(ExitStatus.record(code, ExitReason.REQUESTED));
 			logger.info(run.describe() + " stopped (" + ExitStatus.describe(code) + ")");
 			if (slot.isRetiring()) {
 				this.slots.remove(slot);
 			}
-			finishIfStopped();
-			return;
 		}
-		String reason = (run.exitReason() != null) ? run.exitReason() : ExitStatus.unaskedReason(code);
+		else if (slot != null && slot.current() == run) {
+			failed(slot, run, code, previous);
+		}
+		finishIfStopped();
+		startWaiting();
+	}
+
+	private void failed(WorkerSlot slot, WorkerRun run, int code, WorkerState previous) {
+		ExitReason reason = (run.exitReason() != null) ? run.exitReason() : ExitStatus.unaskedReason(code);
 		slot.lastExit(ExitStatus.record(code, reason));
 		Duration delay = slot.restartPolicy().onFailure(System.nanoTime(), run.uptime());
 		if (delay == null) {
-			giveUp(slot, run, previous == WorkerState.STARTING);
+			logger.error(run.describe() + " failed " + slot.restartPolicy().recentFailures() + " times within "
+					+ this.properties.getRestart().getWindow().toSeconds() + " s; stopping the cluster."
+					+ ((previous == WorkerState.STARTING) ? " It never became ready. " : " ") + "Its last output:"
+					+ System.lineSeparator()
+					+ String.join(System.lineSeparator(), ExitStatus.excerpt(run.handle().outputTail())));
+			shutdown(1);
 			return;
 		}
 		logger.warn(run.describe() + " exited with " + ExitStatus.describe(code) + " after " + seconds(run.uptime())
 				+ "; restarting in " + seconds(delay) + " (restart " + slot.countRestart() + ")");
-		schedule(() -> {
+		this.loop.schedule(() -> {
 			// A reload may have replaced the process meanwhile.
 			if (slot.current() == run) {
-				launch(slot);
+				enqueue(slot);
 			}
 		}, delay);
 	}
 
-	private void giveUp(WorkerSlot slot, WorkerRun run, boolean neverReady) {
-		logger.error(run.describe() + " failed " + slot.restartPolicy().recentFailures() + " times within "
-				+ this.properties.getRestart().getWindow().toSeconds() + " s; stopping the cluster."
-				+ (neverReady ? " It never became ready. " : " ") + "Its last output:" + System.lineSeparator()
-				+ String.join(System.lineSeparator(), ExitStatus.excerpt(run.handle().outputTail())));
-		shutdown(1);
+	/**
+	 * Grow or shrink the cluster: new ids start a few at a time, the highest ids drain.
+	 * @param target the number of workers
+	 */
+	void resize(int target) {
+		logger.info("Scaling from " + this.slots.configured() + " to " + target + " workers");
+		List<WorkerSlot> added = new ArrayList<>();
+		for (int id = 0; id < target; id++) {
+			WorkerSlot slot = this.slots.slot(id);
+			if (slot == null) {
+				added.add(this.slots.add(id));
+			}
+			else if (slot.isRetiring()) {
+				// Its process still drains: start a new one beside it.
+				slot.keep();
+				added.add(slot);
+			}
+		}
+		for (WorkerSlot slot : this.slots.all()) {
+			if (slot.id() >= target && !slot.isRetiring()) {
+				slot.retire();
+				if (slot.isLive()) {
+					retire(slot.current());
+				}
+				else {
+					this.slots.remove(slot);
+				}
+			}
+		}
+		added.forEach(this::enqueue);
 	}
 
-	private IpcMessage.Builder answer(IpcMessage request) {
-		String action = String.valueOf(request.get("action"));
-		return switch (action) {
-			case "status" -> response(status().toAttributes());
-			case "reload" -> startReload();
-			case "scale" -> scale(request.get("instances"));
-			default -> error("Unknown action '" + action + "'");
-		};
-	}
-
-	private IpcMessage.Builder startReload() {
-		if (this.shuttingDown) {
-			return error("The cluster is shutting down");
-		}
-		if (this.reload != null && this.reload.isRunning()) {
-			return IpcMessage.of(IpcMessage.Type.RESPONSE).with("reload-id", this.reload.id()).with("new", false);
-		}
+	/**
+	 * Start a rolling reload of every worker id the cluster keeps.
+	 * @return the reload
+	 */
+	RollingReload startReload() {
 		RollingReload started = new RollingReload(String.valueOf(++this.reloads),
-				this.slots.stream().filter((slot) -> !slot.isRetiring()).map(WorkerSlot::id).toList(), this);
+				this.slots.all().stream().filter((slot) -> !slot.isRetiring()).map(WorkerSlot::id).toList(), this);
 		this.reload = started;
 		started.start();
-		return IpcMessage.of(IpcMessage.Type.RESPONSE).with("reload-id", started.id()).with("new", true);
+		afterReloadStep();
+		return started;
 	}
 
-	private IpcMessage.Builder scale(@Nullable String value) {
-		int target;
-		try {
-			target = InstanceCount.parse("instances", (value != null) ? value : "").resolve();
-		}
-		catch (InvalidClusterPropertyException ex) {
-			return error(ex.getMessage());
-		}
-		if (this.shuttingDown) {
-			return error("The cluster is shutting down");
-		}
-		if (this.reload != null && this.reload.isRunning()) {
-			return error("Reload " + this.reload.id() + " is running; scale when it has finished");
-		}
-		int from = this.slots.size();
-		logger.info("Scaling from " + from + " to " + target + " workers");
-		for (int id = from; id < target; id++) {
-			WorkerSlot slot = new WorkerSlot(id, this.properties.getRestart());
-			this.slots.add(slot);
-			launch(slot);
-		}
-		for (WorkerSlot slot : List.copyOf(this.slots.subList(Math.min(target, from), from))) {
-			slot.retire();
-			if (slot.isLive()) {
-				retire(slot.current());
-			}
-			else {
-				this.slots.remove(slot);
-			}
-		}
-		return IpcMessage.of(IpcMessage.Type.RESPONSE).with("from", from).with("to", target);
+	/**
+	 * Resize once the running reload has ended: a reload replaces the ids it started
+	 * with, one at a time.
+	 * @param target the number of workers
+	 */
+	void resizeAfterReload(int target) {
+		logger.info("Scaling to " + target + " workers once reload " + this.reload.id() + " has ended");
+		this.resizeAfterReload = target;
 	}
 
-	private static IpcMessage.Builder response(Map<String, String> attributes) {
-		IpcMessage.Builder builder = IpcMessage.of(IpcMessage.Type.RESPONSE);
-		attributes.forEach(builder::with);
-		return builder;
-	}
-
-	private static IpcMessage.Builder error(String message) {
-		return IpcMessage.of(IpcMessage.Type.RESPONSE).with("error", message);
-	}
-
-	private void reply(long pid, IpcMessage request, IpcMessage.Builder answer) {
-		if (this.replier != null) {
-			this.replier.send(pid, answer.with("request", String.valueOf(request.get("request"))).build());
+	private void afterReloadStep() {
+		if (this.reload == null || this.reload.isRunning() || this.shuttingDown) {
+			return;
+		}
+		PrimaryFootprint.shrink();
+		Integer target = this.resizeAfterReload;
+		this.resizeAfterReload = null;
+		if (target != null && target != this.slots.configured()) {
+			resize(target);
 		}
 	}
 
-	ClusterStatus status() {
-		List<ClusterStatus.Worker> workers = new ArrayList<>();
-		for (WorkerSlot slot : this.slots) {
-			WorkerRun current = slot.current();
-			if (current != null && !current.isLive()) {
-				workers.add(current.status(slot.restarts(), slot.lastExit()));
-			}
-		}
-		for (WorkerRun run : this.runs.values()) {
-			WorkerSlot slot = slotOf(run);
-			workers.add(run.status((slot != null) ? slot.restarts() : 0, (slot != null) ? slot.lastExit() : null));
-		}
-		workers.sort(Comparator.comparingInt(ClusterStatus.Worker::id).thenComparing(ClusterStatus.Worker::started));
-		int ready = (int) this.slots.stream().filter(WorkerSlot::isReady).count();
-		return new ClusterStatus(ProcessHandle.current().pid(), this.started,
-				Duration.ofNanos(System.nanoTime() - this.startNanos).toMillis(), ResidentMemory.bytes(),
-				(int) this.slots.stream().filter((slot) -> !slot.isRetiring()).count(), ready, this.endpoints.port(),
-				this.endpoints.managementPort(), "inherited-socket", workers,
-				(this.reload != null) ? this.reload.status() : null);
+	@Nullable RollingReload runningReload() {
+		return (this.reload != null && this.reload.isRunning()) ? this.reload : null;
 	}
 
-	private @Nullable WorkerSlot slotOf(WorkerRun run) {
-		return slot(run.workerId());
+	boolean isShuttingDown() {
+		return this.shuttingDown || this.stopRequested;
 	}
 
-	private @Nullable WorkerSlot slot(int workerId) {
-		return this.slots.stream().filter((slot) -> slot.id() == workerId).findFirst().orElse(null);
+	@Nullable RollingReload lastReload() {
+		return this.reload;
 	}
 
 	@Override
 	public @Nullable WorkerRun current(int workerId) {
-		WorkerSlot slot = slot(workerId);
+		WorkerSlot slot = this.slots.slot(workerId);
 		return (slot != null) ? slot.current() : null;
 	}
 
 	@Override
 	public @Nullable WorkerRun startReplacement(int workerId) {
-		WorkerRun run = start(workerId);
+		WorkerRun old = current(workerId);
+		WorkerRun run = this.processes.start(workerId, this.slots.configured());
 		if (run != null) {
-			logger.info(run.describe() + " starting to replace " + describe(current(workerId)));
+			logger.info(run.describe() + " starting to replace " + ((old != null) ? "pid " + old.pid() : "no process"));
 		}
 		return run;
 	}
@@ -391,7 +319,7 @@ final class Supervisor implements RollingReload.Workers {
 	@Override
 	public void promote(WorkerRun replacement) {
 		replacement.state(WorkerState.READY);
-		WorkerSlot slot = slotOf(replacement);
+		WorkerSlot slot = this.slots.slotOf(replacement);
 		if (slot != null) {
 			slot.current(replacement);
 		}
@@ -399,17 +327,7 @@ final class Supervisor implements RollingReload.Workers {
 
 	@Override
 	public void retire(WorkerRun old) {
-		old.state(WorkerState.DRAINING);
-		old.exitReason("requested");
-		logger.info(old.describe() + " draining");
-		old.handle().stop();
-		schedule(() -> {
-			if (old.isLive()) {
-				logger.warn(old.describe() + " did not stop within " + seconds(this.properties.getShutdownTimeout())
-						+ "; killing it");
-				old.handle().kill();
-			}
-		}, this.properties.getShutdownTimeout());
+		this.processes.retire(old);
 	}
 
 	private void shutdown(int code) {
@@ -421,7 +339,8 @@ final class Supervisor implements RollingReload.Workers {
 		}
 		this.shuttingDown = true;
 		this.shutdownExitCode = code;
-		List<WorkerRun> live = List.copyOf(this.runs.values());
+		this.slots.clearWaiting();
+		Collection<WorkerRun> live = this.slots.runs();
 		logger.info("Stopping " + live.size() + " workers (graceful, up to "
 				+ seconds(this.properties.getShutdownTimeout()) + ")");
 		live.stream().filter((run) -> run.state() != WorkerState.DRAINING).forEach(this::retire);
@@ -429,28 +348,14 @@ final class Supervisor implements RollingReload.Workers {
 	}
 
 	private void finishIfStopped() {
-		if (this.shuttingDown && this.runs.isEmpty() && !this.exitCode.isDone()) {
+		if (this.shuttingDown && this.slots.runs().isEmpty() && !this.exitCode.isDone()) {
 			logger.info("All workers stopped");
 			this.exitCode.complete(this.shutdownExitCode);
 		}
 	}
 
-	private static String describe(@Nullable WorkerRun run) {
-		return (run != null) ? "pid " + run.pid() : "no process";
-	}
-
-	private static String seconds(Duration duration) {
+	static String seconds(Duration duration) {
 		return String.format("%.1f s", duration.toMillis() / 1000.0);
-	}
-
-	/**
-	 * Starts the JVM for a worker id.
-	 */
-	@FunctionalInterface
-	interface Launcher {
-
-		WorkerHandle launch(int workerId, int workerCount) throws IOException;
-
 	}
 
 	/**
@@ -459,17 +364,7 @@ final class Supervisor implements RollingReload.Workers {
 	@FunctionalInterface
 	interface Replier {
 
-		void send(long pid, IpcMessage message);
-
-	}
-
-	/**
-	 * The ports the cluster serves, for its status.
-	 *
-	 * @param port the shared application port
-	 * @param managementPort the separate management port, if any
-	 */
-	record Endpoints(int port, @Nullable Integer managementPort) {
+		void send(long pid, ClusterMessage message);
 
 	}
 

@@ -5,8 +5,10 @@ import java.time.Instant;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.bootcluster.ipc.ClusterMessage;
 import dev.bootcluster.ipc.ClusterStatus;
-import dev.bootcluster.ipc.IpcMessage;
+import dev.bootcluster.ipc.ExitReason;
+import dev.bootcluster.ipc.WorkerState;
 
 /**
  * One worker process from fork to exit, with what its heartbeats said. Only the
@@ -24,15 +26,9 @@ final class WorkerRun {
 
 	private WorkerState state = WorkerState.STARTING;
 
-	private @Nullable String exitReason;
+	private @Nullable ExitReason exitReason;
 
-	private long heapUsed;
-
-	private long heapMax;
-
-	private long resident;
-
-	private long requests;
+	private ClusterMessage.Heartbeat heartbeat = new ClusterMessage.Heartbeat(0, 0, 0, 0);
 
 	WorkerRun(int workerId, WorkerHandle handle) {
 		this.workerId = workerId;
@@ -60,8 +56,7 @@ final class WorkerRun {
 	}
 
 	boolean isLive() {
-		return this.state == WorkerState.STARTING || this.state == WorkerState.READY
-				|| this.state == WorkerState.DRAINING;
+		return this.state.isLive();
 	}
 
 	Duration uptime() {
@@ -70,35 +65,24 @@ final class WorkerRun {
 
 	/**
 	 * Remember why the primary is about to end this process, for its exit record.
-	 * @param reason the reason, such as {@code startup-timeout}
+	 * @param reason the reason, such as {@link ExitReason#STARTUP_TIMEOUT}
 	 */
-	void exitReason(String reason) {
+	void exitReason(ExitReason reason) {
 		this.exitReason = reason;
 	}
 
-	@Nullable String exitReason() {
+	@Nullable ExitReason exitReason() {
 		return this.exitReason;
 	}
 
-	void heartbeat(IpcMessage message) {
-		this.heapUsed = parse(message.get("heap-used"), this.heapUsed);
-		this.heapMax = parse(message.get("heap-max"), this.heapMax);
-		this.resident = parse(message.get("rss"), this.resident);
-		this.requests = parse(message.get("requests"), this.requests);
-	}
-
-	private static long parse(@Nullable String value, long fallback) {
-		try {
-			return (value != null) ? Long.parseLong(value) : fallback;
-		}
-		catch (NumberFormatException ex) {
-			return fallback;
-		}
+	void heartbeat(ClusterMessage.Heartbeat heartbeat) {
+		this.heartbeat = heartbeat;
 	}
 
 	ClusterStatus.Worker status(int restarts, ClusterStatus.@Nullable Exit lastExit) {
-		return new ClusterStatus.Worker(this.workerId, pid(), this.state.name().toLowerCase(), this.started,
-				uptime().toMillis(), restarts, lastExit, this.heapUsed, this.heapMax, this.resident, this.requests);
+		return new ClusterStatus.Worker(this.workerId, pid(), this.state, this.started, uptime().toMillis(), restarts,
+				lastExit, this.heartbeat.heapUsedBytes(), this.heartbeat.heapMaxBytes(), this.heartbeat.residentBytes(),
+				this.heartbeat.requests());
 	}
 
 	String describe() {

@@ -2,8 +2,9 @@ package dev.bootcluster.primary;
 
 import org.jspecify.annotations.Nullable;
 
-import dev.bootcluster.autoconfigure.ClusterProperties;
+import dev.bootcluster.config.ClusterProperties;
 import dev.bootcluster.ipc.ClusterStatus;
+import dev.bootcluster.ipc.WorkerState;
 
 /**
  * One worker id and the process that currently serves it. The id outlives restarts and
@@ -78,6 +79,13 @@ final class WorkerSlot {
 
 	void retire() {
 		this.retiring = true;
+	}
+
+	/**
+	 * Keep this id after all: a scale up asked for it again while its process drains.
+	 */
+	void keep() {
+		this.retiring = false;
 	}
 
 }

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.channels.NetworkChannel;
 import java.nio.channels.SocketChannel;
 
+import dev.bootcluster.os.StandardStreams;
+
 /**
  * Accepts on the listening socket this worker inherited from the primary as its standard
  * input: not before the worker is ready ({@link AcceptGate}), and not while it holds more

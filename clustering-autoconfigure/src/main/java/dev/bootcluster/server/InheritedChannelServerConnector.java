@@ -7,6 +7,8 @@ import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
+import dev.bootcluster.os.StandardStreams;
+
 /**
  * A Jetty connector that accepts on the socket this worker inherited from the primary.
  * Jetty's graceful shutdown closes the listening channel first, which leaves the shared

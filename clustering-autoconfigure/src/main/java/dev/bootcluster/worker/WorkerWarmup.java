@@ -1,11 +1,11 @@
 package dev.bootcluster.worker;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -15,7 +15,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.web.server.WebServer;
 
-import dev.bootcluster.autoconfigure.ClusterProperties;
+import dev.bootcluster.config.ClusterProperties;
 import dev.bootcluster.server.WarmupConnector;
 
 /**
@@ -26,8 +26,6 @@ import dev.bootcluster.server.WarmupConnector;
 final class WorkerWarmup {
 
 	private static final Log logger = LogFactory.getLog(WorkerWarmup.class);
-
-	private static final String LOOPBACK = "127.0.0.1";
 
 	private WorkerWarmup() {
 	}
@@ -49,6 +47,10 @@ final class WorkerWarmup {
 				logger.warn("Warm-up skipped: " + webServer.getClass().getName() + " is not supported");
 				return;
 			}
+			HttpClient client = HttpClient.newBuilder()
+				.version(HttpClient.Version.HTTP_1_1)
+				.connectTimeout(settings.getTimeout())
+				.build();
 			requests: for (int round = 0; round < settings.getRequests(); round++) {
 				for (String path : settings.getPaths()) {
 					long left = deadline - System.nanoTime();
@@ -56,7 +58,7 @@ final class WorkerWarmup {
 						outcomes.merge("timed out", 1, Integer::sum);
 						break requests;
 					}
-					outcomes.merge(get(connector.port(), path, (int) Math.max(1, left / 1_000_000)), 1, Integer::sum);
+					outcomes.merge(get(client, connector.port(), path, Duration.ofNanos(left)), 1, Integer::sum);
 				}
 			}
 		}
@@ -68,26 +70,16 @@ final class WorkerWarmup {
 	}
 
 	/**
-	 * One GET over a new connection.
+	 * One GET, its response discarded.
 	 * @return the status code, or what went wrong
 	 */
-	private static String get(int port, String path, int timeoutMillis) {
-		try (Socket socket = new Socket()) {
-			socket.connect(new InetSocketAddress(LOOPBACK, port), timeoutMillis);
-			socket.setSoTimeout(timeoutMillis);
-			OutputStream out = socket.getOutputStream();
-			out.write(("GET " + path + " HTTP/1.1\r\nHost: " + LOOPBACK + ":" + port
-					+ "\r\nUser-Agent: boot-cluster-warmup\r\nConnection: close\r\n\r\n")
-				.getBytes(StandardCharsets.US_ASCII));
-			out.flush();
-			InputStream in = socket.getInputStream();
-			byte[] buffer = new byte[8192];
-			int read = in.read(buffer);
-			String head = (read > 0) ? new String(buffer, 0, Math.min(read, 12), StandardCharsets.US_ASCII) : "";
-			while (read >= 0) {
-				read = in.read(buffer);
-			}
-			return head.startsWith("HTTP/1.") && head.length() >= 12 ? head.substring(9, 12) : "no response";
+	private static String get(HttpClient client, int port, String path, Duration timeout) throws InterruptedException {
+		HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+			.header("User-Agent", "boot-cluster-warmup")
+			.timeout(timeout)
+			.build();
+		try {
+			return String.valueOf(client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode());
 		}
 		catch (IOException ex) {
 			return ex.getClass().getSimpleName();

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.MDC;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -261,7 +262,11 @@ class OffloadAutoConfigurationTests {
 			.run((context) -> assertThat(context).hasFailed()
 				.getFailure()
 				.rootCause()
-				.hasMessageContaining("Invalid value '0' for property 'app.cluster.offload.pools.images.threads'"));
+				.isInstanceOfSatisfying(InvalidConfigurationPropertyValueException.class, (ex) -> {
+					assertThat(ex.getName()).isEqualTo("app.cluster.offload.pools.images.threads");
+					assertThat(ex.getValue()).isEqualTo(0);
+					assertThat(ex.getReason()).isEqualTo("Expected a whole number from 1 to 1024.");
+				}));
 	}
 
 	@Configuration(proxyBeanMethods = false)

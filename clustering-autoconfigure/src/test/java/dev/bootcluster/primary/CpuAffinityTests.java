@@ -8,12 +8,12 @@ class CpuAffinityTests {
 
 	@Test
 	void eachWorkerGetsItsOwnCpusAndKeepsThemByWorkerId() {
-		CpuAffinity oneEach = new CpuAffinity(new int[] { 0, 1 }, 1);
+		CpuAffinity oneEach = new CpuAffinity(new int[] { 0, 1 }, 1, null);
 		assertThat(oneEach.cpusOf(0)).containsExactly(0);
 		assertThat(oneEach.cpusOf(1)).containsExactly(1);
 		// Scaled beyond the CPUs: worker ids wrap around.
 		assertThat(oneEach.cpusOf(2)).containsExactly(0);
-		CpuAffinity twoEach = new CpuAffinity(new int[] { 0, 1, 2, 3 }, 2);
+		CpuAffinity twoEach = new CpuAffinity(new int[] { 0, 1, 2, 3 }, 2, null);
 		assertThat(twoEach.cpusOf(0)).containsExactly(0, 1);
 		assertThat(twoEach.cpusOf(1)).containsExactly(2, 3);
 		assertThat(twoEach.describe(2)).isEqualTo("worker 0 on CPUs 0-1, worker 1 on CPUs 2-3");
@@ -22,12 +22,12 @@ class CpuAffinityTests {
 	@Test
 	void onlyCpusThePrimaryMayUseAreHandedOut() {
 		// A container's cpuset, such as 2,5,7.
-		CpuAffinity affinity = new CpuAffinity(new int[] { 2, 5, 7 }, 1);
+		CpuAffinity affinity = new CpuAffinity(new int[] { 2, 5, 7 }, 1, null);
 		assertThat(affinity.cpusOf(0)).containsExactly(2);
 		assertThat(affinity.cpusOf(1)).containsExactly(5);
 		assertThat(affinity.cpusOf(2)).containsExactly(7);
 		// More cores per worker than CPUs allowed: all of them, once.
-		assertThat(new CpuAffinity(new int[] { 2, 5 }, 4).cpusOf(1)).containsExactly(2, 5);
+		assertThat(new CpuAffinity(new int[] { 2, 5 }, 4, null).cpusOf(1)).containsExactly(2, 5);
 	}
 
 	@Test
@@ -36,7 +36,7 @@ class CpuAffinityTests {
 		assertThat(planned.cpusFor(1, 2)).containsExactly(2, 3);
 		assertThat(planned.cpusFor(2, 3)).isNull();
 		assertThat(planned.cpusFor(0, 4)).isNull();
-		CpuAffinity anySize = new CpuAffinity(new int[] { 0, 1, 2, 3 }, 2);
+		CpuAffinity anySize = new CpuAffinity(new int[] { 0, 1, 2, 3 }, 2, null);
 		assertThat(anySize.cpusFor(2, 3)).containsExactly(0, 1);
 	}
 

@@ -5,6 +5,8 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import dev.bootcluster.ipc.ExitReason;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 class ExitStatusTests {
@@ -18,10 +20,11 @@ class ExitStatusTests {
 
 	@Test
 	void unaskedExitsSayWhatHappened() {
-		assertThat(ExitStatus.unaskedReason(143)).isEqualTo("terminated");
-		assertThat(ExitStatus.unaskedReason(137)).isEqualTo("killed");
-		assertThat(ExitStatus.unaskedReason(1)).isEqualTo("crashed");
-		assertThat(ExitStatus.record(137, "killed")).satisfies((exit) -> {
+		assertThat(ExitStatus.unaskedReason(143)).isEqualTo(ExitReason.TERMINATED);
+		assertThat(ExitStatus.unaskedReason(137)).isEqualTo(ExitReason.KILLED);
+		assertThat(ExitStatus.unaskedReason(1)).isEqualTo(ExitReason.CRASHED);
+		assertThat(ExitStatus.unaskedReason(0)).isEqualTo(ExitReason.EXITED);
+		assertThat(ExitStatus.record(137, ExitReason.KILLED)).satisfies((exit) -> {
 			assertThat(exit.signal()).isEqualTo("SIGKILL");
 			assertThat(exit.code()).isEqualTo(137);
 		});

@@ -4,9 +4,10 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.mock.env.MockEnvironment;
 
-import dev.bootcluster.autoconfigure.ClusterProperties;
+import dev.bootcluster.config.ClusterProperties;
 
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
@@ -28,6 +29,22 @@ class PrimaryTests {
 			.withMessageContaining("REACTIVE")
 			.satisfies((ex) -> org.assertj.core.api.Assertions.assertThat(ex.getAction())
 				.contains("spring-boot-starter-webmvc"));
+	}
+
+	@Test
+	void moreWorkersThanTheLimitAreRefusedBeforeAnythingIsBound() {
+		SpringApplication application = new SpringApplication(PrimaryTests.class);
+		application.setWebApplicationType(WebApplicationType.SERVLET);
+		ClusterProperties properties = new ClusterProperties();
+		properties.setInstances("99999");
+		properties.setMaxInstances(8);
+		assertThatExceptionOfType(InvalidConfigurationPropertyValueException.class)
+			.isThrownBy(() -> new Primary(application, new String[0], new MockEnvironment(), properties).run())
+			.satisfies(
+					(ex) -> org.assertj.core.api.Assertions.assertThat(ex.getName()).isEqualTo("app.cluster.instances"))
+			.satisfies((ex) -> org.assertj.core.api.Assertions.assertThat(ex.getReason())
+				.isEqualTo("99999 workers are more than the 8 allowed (app.cluster.max-instances); "
+						+ "set app.cluster.max-instances (up to 256) to allow more."));
 	}
 
 }

@@ -4,7 +4,7 @@ import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 
-import dev.bootcluster.autoconfigure.ClusterProperties;
+import dev.bootcluster.config.ClusterProperties;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

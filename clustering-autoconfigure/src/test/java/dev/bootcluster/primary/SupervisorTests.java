@@ -2,7 +2,6 @@ package dev.bootcluster.primary;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -10,8 +9,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 
-import dev.bootcluster.autoconfigure.ClusterProperties;
-import dev.bootcluster.ipc.IpcMessage;
+import dev.bootcluster.config.ClusterProperties;
+import dev.bootcluster.ipc.ClusterMessage;
+import dev.bootcluster.ipc.ClusterStatus;
+import dev.bootcluster.ipc.ReloadState;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -29,9 +30,7 @@ class SupervisorTests {
 
 	private final AtomicLong requests = new AtomicLong();
 
-	private final List<IpcMessage> replies = new CopyOnWriteArrayList<>();
-
-	private static final Supervisor.Endpoints ENDPOINTS = new Supervisor.Endpoints(8080, null);
+	private final List<ClusterMessage> replies = new CopyOnWriteArrayList<>();
 
 	SupervisorTests() {
 		this.properties.getRestart().setInitialBackoff(Duration.ofMillis(10));
@@ -41,7 +40,7 @@ class SupervisorTests {
 
 	@Test
 	void aWorkerThatExitsUnaskedIsRestartedWithItsIdAndShutdownStopsEveryone() {
-		Supervisor supervisor = new Supervisor(this.properties, 2, this::launch, ENDPOINTS);
+		Supervisor supervisor = supervisor(2, this::launch);
 		CompletableFuture<Integer> exit = runUntilLaunched(supervisor, 2);
 		this.launched.forEach((worker) -> ready(supervisor, worker));
 		FakeWorker crashed = this.launched.get(1);
@@ -60,13 +59,13 @@ class SupervisorTests {
 	@Test
 	void aCrashLoopStopsTheOtherWorkersAndEndsWithExitCodeOne() {
 		this.properties.getRestart().setMaxAttempts(3);
-		Supervisor supervisor = new Supervisor(this.properties, 2, (id, count) -> {
+		Supervisor supervisor = supervisor(2, (id, count) -> {
 			FakeWorker worker = launch(id, count);
 			if (id == 1) {
 				worker.exit.complete(1);
 			}
 			return worker;
-		}, ENDPOINTS);
+		});
 		assertThat(supervisor.run((pid, message) -> this.replies.add(message))).isEqualTo(1);
 		assertThat(this.launched).filteredOn((worker) -> worker.id == 1).hasSize(3);
 		assertThat(this.launched).filteredOn((worker) -> worker.id == 0)
@@ -78,38 +77,42 @@ class SupervisorTests {
 	void aWorkerThatNeverBecomesReadyIsKilledAndCountsAsAFailure() {
 		this.properties.setStartupTimeout(Duration.ofMillis(100));
 		this.properties.getRestart().setMaxAttempts(2);
-		Supervisor supervisor = new Supervisor(this.properties, 1, this::launch, ENDPOINTS);
+		Supervisor supervisor = supervisor(1, this::launch);
 		assertThat(supervisor.run((pid, message) -> this.replies.add(message))).isEqualTo(1);
 		assertThat(this.launched).hasSize(2).allMatch((worker) -> worker.killed);
 	}
 
 	@Test
 	void aMessageFromAReplacedProcessIsIgnored() {
-		Supervisor supervisor = new Supervisor(this.properties, 1, this::launch, ENDPOINTS);
+		Supervisor supervisor = supervisor(1, this::launch);
 		CompletableFuture<Integer> exit = runUntilLaunched(supervisor, 1);
 		FakeWorker first = this.launched.get(0);
 		first.exit.complete(1);
 		await().until(() -> this.launched.size() == 2);
-		// A late READY from the dead process must not mark the new one ready.
-		supervisor.onMessage(0, first.pid, IpcMessage.of(IpcMessage.Type.READY).build());
+		// A late Ready from the dead process must not mark the new one ready.
+		supervisor.onMessage(0, first.pid, new ClusterMessage.Ready());
+		assertThat(status(supervisor, this.launched.get(1)).readyInstances()).isZero();
 		supervisor.requestShutdown();
 		assertThat(exit.join()).isZero();
 	}
 
 	@Test
 	void aReloadReplacesEachWorkerOnlyAfterItsReplacementIsReady() {
-		Supervisor supervisor = new Supervisor(this.properties, 2, this::launch, ENDPOINTS);
+		Supervisor supervisor = supervisor(2, this::launch);
 		CompletableFuture<Integer> exit = runUntilLaunched(supervisor, 2);
 		FakeWorker old0 = this.launched.get(0);
 		FakeWorker old1 = this.launched.get(1);
 		this.launched.forEach((worker) -> ready(supervisor, worker));
-		IpcMessage accepted = request(supervisor, old0, "reload");
-		assertThat(accepted.get("reload-id")).isEqualTo("1");
-		assertThat(accepted.get("new")).isEqualTo("true");
+		ClusterMessage.ReloadReply accepted = (ClusterMessage.ReloadReply) request(supervisor, old0,
+				ClusterMessage.ReloadRequest::new);
+		assertThat(accepted.reloadId()).isEqualTo("1");
+		assertThat(accepted.started()).isTrue();
 		await().until(() -> this.launched.size() == 3);
 		FakeWorker new0 = this.launched.get(2);
 		assertThat(new0.id).isZero();
-		assertThat(request(supervisor, old1, "reload").get("new")).isEqualTo("false");
+		assertThat(
+				((ClusterMessage.ReloadReply) request(supervisor, old1, ClusterMessage.ReloadRequest::new)).started())
+			.isFalse();
 		assertThat(old0.stopped).isFalse();
 		ready(supervisor, new0);
 		await().until(() -> this.launched.size() == 4);
@@ -118,13 +121,14 @@ class SupervisorTests {
 		assertThat(new1.id).isEqualTo(1);
 		assertThat(old1.stopped).isFalse();
 		ready(supervisor, new1);
-		await().until(() -> status(supervisor, new1).get("reload.state").equals("succeeded"));
-		Map<String, String> status = status(supervisor, new1);
+		await().until(() -> status(supervisor, new1).reload().state() == ReloadState.SUCCEEDED);
+		ClusterStatus status = status(supervisor, new1);
 		assertThat(old1.stopped).isTrue();
-		assertThat(status).containsEntry("reload.steps", "2")
-			.containsEntry("ready", "2")
-			.containsEntry("reload.step.0.old-pid", String.valueOf(old0.pid))
-			.containsEntry("reload.step.0.new-pid", String.valueOf(new0.pid));
+		assertThat(status.readyInstances()).isEqualTo(2);
+		assertThat(status.reload().steps()).hasSize(2).first().satisfies((step) -> {
+			assertThat(step.oldPid()).isEqualTo(old0.pid);
+			assertThat(step.newPid()).isEqualTo(new0.pid);
+		});
 		assertThat(this.launched).hasSize(4);
 		supervisor.requestShutdown();
 		assertThat(exit.join()).isZero();
@@ -132,17 +136,16 @@ class SupervisorTests {
 
 	@Test
 	void aReplacementThatFailsStopsTheReloadAndKeepsTheOldWorkers() {
-		Supervisor supervisor = new Supervisor(this.properties, 2, this::launch, ENDPOINTS);
+		Supervisor supervisor = supervisor(2, this::launch);
 		CompletableFuture<Integer> exit = runUntilLaunched(supervisor, 2);
 		this.launched.forEach((worker) -> ready(supervisor, worker));
-		request(supervisor, this.launched.get(0), "reload");
+		request(supervisor, this.launched.get(0), ClusterMessage.ReloadRequest::new);
 		await().until(() -> this.launched.size() == 3);
 		this.launched.get(2).exit.complete(1);
-		await().until(() -> status(supervisor, this.launched.get(0)).get("reload.state").equals("failed"));
-		Map<String, String> status = status(supervisor, this.launched.get(0));
-		assertThat(status.get("reload.outcome")).contains("worker 0 replacement", "exit code 1",
-				"ERROR worker 0 broke");
-		assertThat(status).containsEntry("ready", "2");
+		await().until(() -> status(supervisor, this.launched.get(0)).reload().state() == ReloadState.FAILED);
+		ClusterStatus status = status(supervisor, this.launched.get(0));
+		assertThat(status.reload().outcome()).contains("worker 0 replacement", "exit code 1", "ERROR worker 0 broke");
+		assertThat(status.readyInstances()).isEqualTo(2);
 		assertThat(this.launched.subList(0, 2)).noneMatch((worker) -> worker.stopped);
 		assertThat(this.launched).hasSize(3);
 		supervisor.requestShutdown();
@@ -151,25 +154,106 @@ class SupervisorTests {
 
 	@Test
 	void scalingUpStartsNewIdsAndScalingDownDrainsTheHighestIds() {
-		Supervisor supervisor = new Supervisor(this.properties, 2, this::launch, ENDPOINTS);
+		Supervisor supervisor = supervisor(2, this::launch);
 		CompletableFuture<Integer> exit = runUntilLaunched(supervisor, 2);
 		this.launched.forEach((worker) -> ready(supervisor, worker));
 		FakeWorker first = this.launched.get(0);
-		IpcMessage up = request(supervisor, first, "scale", "instances", "3");
-		assertThat(up.attributes()).containsEntry("from", "2").containsEntry("to", "3");
+		assertThat(scale(supervisor, first, "3")).isEqualTo(new ClusterMessage.ScaleReply(0, 2, 3));
 		await().until(() -> this.launched.size() == 3);
 		assertThat(this.launched.get(2).id).isEqualTo(2);
+		assertThat(this.launched.get(2).workerCount).isEqualTo(3);
 		ready(supervisor, this.launched.get(2));
-		request(supervisor, first, "scale", "instances", "1");
-		await().until(() -> status(supervisor, first).get("configured").equals("1"));
+		scale(supervisor, first, "1");
+		await().until(() -> status(supervisor, first).configuredInstances() == 1);
 		assertThat(this.launched.get(1).stopped).isTrue();
 		assertThat(this.launched.get(2).stopped).isTrue();
 		assertThat(first.stopped).isFalse();
-		await().until(() -> status(supervisor, first).get("workers").equals("1"));
-		assertThat(request(supervisor, first, "scale", "instances", "abc").get("error"))
-			.contains("Invalid value 'abc' for property 'instances'");
+		await().until(() -> status(supervisor, first).workers().size() == 1);
 		supervisor.requestShutdown();
 		assertThat(exit.join()).isZero();
+	}
+
+	@Test
+	void aScaleAskedForDuringAReloadIsAppliedWhenTheReloadEnds() {
+		Supervisor supervisor = supervisor(1, this::launch);
+		CompletableFuture<Integer> exit = runUntilLaunched(supervisor, 1);
+		FakeWorker old = this.launched.get(0);
+		ready(supervisor, old);
+		request(supervisor, old, ClusterMessage.ReloadRequest::new);
+		await().until(() -> this.launched.size() == 2);
+		assertThat(scale(supervisor, old, "2")).isEqualTo(new ClusterMessage.ScaleReply(0, 1, 2));
+		assertThat(this.launched).hasSize(2);
+		ready(supervisor, this.launched.get(1));
+		await().until(() -> this.launched.size() == 3);
+		assertThat(this.launched.get(2).id).isEqualTo(1);
+		assertThat(status(supervisor, this.launched.get(1)).reload().state()).isEqualTo(ReloadState.SUCCEEDED);
+		supervisor.requestShutdown();
+		assertThat(exit.join()).isZero();
+	}
+
+	@Test
+	void aMalformedOrTooLargeSizeIsRefusedAndLeavesTheClusterAlone() {
+		Supervisor supervisor = supervisor(2, this::launch);
+		CompletableFuture<Integer> exit = runUntilLaunched(supervisor, 2);
+		this.launched.forEach((worker) -> ready(supervisor, worker));
+		FakeWorker first = this.launched.get(0);
+		assertThat(((ClusterMessage.Refused) scale(supervisor, first, "abc")).reason())
+			.startsWith("Invalid value 'abc' for property 'instances': expected 'max'");
+		assertThat(((ClusterMessage.Refused) scale(supervisor, first, "99999")).reason())
+			.isEqualTo("Cannot scale to 99999: 99999 workers are more than the 8 allowed "
+					+ "(app.cluster.max-instances); set app.cluster.max-instances (up to 256) to allow more");
+		assertThat(scale(supervisor, first, "2")).isEqualTo(new ClusterMessage.ScaleReply(0, 2, 2));
+		assertThat(status(supervisor, first).configuredInstances()).isEqualTo(2);
+		assertThat(this.launched).hasSize(2).noneMatch((worker) -> worker.stopped);
+		supervisor.requestShutdown();
+		assertThat(exit.join()).isZero();
+	}
+
+	@Test
+	void aLargeScaleStartsAFewWorkersAtATimeAndShutdownStopsLaunchingAtOnce() {
+		Supervisor supervisor = supervisor(2, this::launch);
+		CompletableFuture<Integer> exit = runUntilLaunched(supervisor, 2);
+		this.launched.forEach((worker) -> ready(supervisor, worker));
+		scale(supervisor, this.launched.get(0), "8");
+		await().until(() -> this.launched.size() == 4);
+		// Two (one per core, at least two) start at once; the next waits for one to be
+		// ready.
+		assertThat(status(supervisor, this.launched.get(0)).workers()).hasSize(4);
+		ready(supervisor, this.launched.get(2));
+		await().until(() -> this.launched.size() == 5);
+		supervisor.requestShutdown();
+		assertThat(exit.join()).isZero();
+		assertThat(this.launched).hasSize(5).allMatch((worker) -> worker.stopped);
+	}
+
+	@Test
+	void aWorkerDrainedByAScaleDownIsStartedAgainWhenTheClusterGrowsBack() {
+		Supervisor supervisor = supervisor(2, (id, count) -> {
+			FakeWorker worker = launch(id, count);
+			worker.drainsSlowly = true;
+			return worker;
+		});
+		CompletableFuture<Integer> exit = runUntilLaunched(supervisor, 2);
+		this.launched.forEach((worker) -> ready(supervisor, worker));
+		FakeWorker draining = this.launched.get(1);
+		scale(supervisor, this.launched.get(0), "1");
+		await().until(() -> draining.stopped);
+		assertThat(scale(supervisor, this.launched.get(0), "2")).isEqualTo(new ClusterMessage.ScaleReply(0, 1, 2));
+		await().until(() -> this.launched.size() == 3);
+		FakeWorker again = this.launched.get(2);
+		assertThat(again.id).isEqualTo(1);
+		draining.exit.complete(143);
+		ready(supervisor, again);
+		await().until(() -> status(supervisor, again).readyInstances() == 2);
+		assertThat(status(supervisor, again).configuredInstances()).isEqualTo(2);
+		supervisor.requestShutdown();
+		this.launched.forEach((worker) -> worker.exit.complete(143));
+		assertThat(exit.join()).isZero();
+	}
+
+	private Supervisor supervisor(int workers, WorkerLauncher launcher) {
+		return new Supervisor(this.properties, new ClusterPlan(workers, 2, WorkerLimit.of(8, 2, 1L << 30), 8080, null),
+				launcher);
 	}
 
 	/**
@@ -182,36 +266,43 @@ class SupervisorTests {
 		return exit;
 	}
 
-	private IpcMessage request(Supervisor supervisor, FakeWorker from, String action, String... attributes) {
-		String id = "r" + this.requests.incrementAndGet();
-		IpcMessage.Builder request = IpcMessage.of(IpcMessage.Type.REQUEST).with("request", id).with("action", action);
-		for (int i = 0; i < attributes.length; i += 2) {
-			request.with(attributes[i], attributes[i + 1]);
-		}
-		supervisor.onMessage(from.id, from.pid, request.build());
+	private ClusterMessage.Reply request(Supervisor supervisor, FakeWorker from,
+			java.util.function.LongFunction<ClusterMessage.Request> request) {
+		long id = this.requests.incrementAndGet();
+		supervisor.onMessage(from.id, from.pid, request.apply(id));
 		return await()
-			.until(() -> this.replies.stream().filter((reply) -> id.equals(reply.get("request"))).findFirst(),
-					Optional::isPresent)
+			.until(() -> this.replies.stream()
+				.filter((reply) -> reply instanceof ClusterMessage.Reply answer && answer.id() == id)
+				.map(ClusterMessage.Reply.class::cast)
+				.findFirst(), Optional::isPresent)
 			.orElseThrow();
 	}
 
-	private Map<String, String> status(Supervisor supervisor, FakeWorker from) {
-		return request(supervisor, from, "status").attributes();
+	private ClusterMessage.Reply scale(Supervisor supervisor, FakeWorker from, String instances) {
+		ClusterMessage.Reply reply = request(supervisor, from, (id) -> new ClusterMessage.ScaleRequest(id, instances));
+		return (reply instanceof ClusterMessage.ScaleReply scaled)
+				? new ClusterMessage.ScaleReply(0, scaled.from(), scaled.to()) : reply;
+	}
+
+	private ClusterStatus status(Supervisor supervisor, FakeWorker from) {
+		return ((ClusterMessage.StatusReply) request(supervisor, from, ClusterMessage.StatusRequest::new)).status();
 	}
 
 	private FakeWorker launch(int id, int count) {
-		FakeWorker worker = new FakeWorker(id, this.pids.incrementAndGet());
+		FakeWorker worker = new FakeWorker(id, count, this.pids.incrementAndGet());
 		this.launched.add(worker);
 		return worker;
 	}
 
 	private static void ready(Supervisor supervisor, FakeWorker worker) {
-		supervisor.onMessage(worker.id, worker.pid, IpcMessage.of(IpcMessage.Type.READY).build());
+		supervisor.onMessage(worker.id, worker.pid, new ClusterMessage.Ready());
 	}
 
 	static final class FakeWorker implements WorkerHandle {
 
 		final int id;
+
+		final int workerCount;
 
 		final long pid;
 
@@ -221,8 +312,11 @@ class SupervisorTests {
 
 		volatile boolean killed;
 
-		FakeWorker(int id, long pid) {
+		volatile boolean drainsSlowly;
+
+		FakeWorker(int id, int workerCount, long pid) {
 			this.id = id;
+			this.workerCount = workerCount;
 			this.pid = pid;
 		}
 
@@ -239,7 +333,9 @@ class SupervisorTests {
 		@Override
 		public void stop() {
 			this.stopped = true;
-			this.exit.complete(143);
+			if (!this.drainsSlowly) {
+				this.exit.complete(143);
+			}
 		}
 
 		@Override

@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.bootcluster.ipc.ConnectionTable;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
@@ -15,9 +17,9 @@ class ConnectionBalanceTests {
 
 	@Test
 	void aWorkerHoldingMoreThanItsShareWaitsAndOneWithinItsShareDoesNot() throws Exception {
-		ConnectionBalance.Table table = ConnectionBalance.Table.create(this.directory.resolve("connections"));
-		ConnectionBalance busy = ConnectionBalance.open(table.file(), table.allocate());
-		ConnectionBalance idle = ConnectionBalance.open(table.file(), table.allocate());
+		ConnectionTable table = ConnectionTable.create(this.directory.resolve("connections"));
+		ConnectionBalance busy = new ConnectionBalance(ConnectionTable.open(table.file()), 0);
+		ConnectionBalance idle = new ConnectionBalance(ConnectionTable.open(table.file()), 1);
 		busy.publish(5);
 		idle.publish(1);
 		assertThat(busy.awaitTurn(() -> 5, () -> true)).isTrue();
@@ -28,9 +30,9 @@ class ConnectionBalanceTests {
 
 	@Test
 	void aWaitThatRanOutIsNotRepeatedUntilAnotherWorkersCountMoves() throws Exception {
-		ConnectionBalance.Table table = ConnectionBalance.Table.create(this.directory.resolve("connections"));
-		ConnectionBalance busy = ConnectionBalance.open(table.file(), table.allocate());
-		ConnectionBalance stuck = ConnectionBalance.open(table.file(), table.allocate());
+		ConnectionTable table = ConnectionTable.create(this.directory.resolve("connections"));
+		ConnectionBalance busy = new ConnectionBalance(ConnectionTable.open(table.file()), 0);
+		ConnectionBalance stuck = new ConnectionBalance(ConnectionTable.open(table.file()), 1);
 		busy.publish(5);
 		stuck.publish(1);
 		assertThat(busy.awaitTurn(() -> 5, () -> true)).isTrue();
@@ -43,41 +45,33 @@ class ConnectionBalanceTests {
 
 	@Test
 	void workersThatTakeNoConnectionsAreLeftOut() throws Exception {
-		ConnectionBalance.Table table = ConnectionBalance.Table.create(this.directory.resolve("connections"));
-		ConnectionBalance busy = ConnectionBalance.open(table.file(), table.allocate());
-		ConnectionBalance draining = ConnectionBalance.open(table.file(), table.allocate());
-		int killedSlot = table.allocate();
-		ConnectionBalance killed = ConnectionBalance.open(table.file(), killedSlot);
-		ConnectionBalance starting = ConnectionBalance.open(table.file(), table.allocate());
+		ConnectionTable table = ConnectionTable.create(this.directory.resolve("connections"));
+		ConnectionBalance busy = new ConnectionBalance(ConnectionTable.open(table.file()), 0);
+		ConnectionBalance draining = new ConnectionBalance(ConnectionTable.open(table.file()), 1);
+		ConnectionBalance killed = new ConnectionBalance(ConnectionTable.open(table.file()), 2);
 		busy.publish(9);
 		draining.publish(1);
 		killed.publish(1);
 		draining.withdraw();
 		draining.publish(1);
-		table.release(killedSlot);
-		assertThat(starting).isNotNull();
+		// The primary clears the slot of a process that ended.
+		table.write(2, 0);
 		assertThat(busy.awaitTurn(() -> 9, () -> true)).isFalse();
-		// The slot of a process that ended is handed out again.
-		assertThat(table.allocate()).isEqualTo(killedSlot);
 	}
 
 	@Test
 	void anAcceptorThatStopsWantingToAcceptStopsWaiting() throws Exception {
-		ConnectionBalance.Table table = ConnectionBalance.Table.create(this.directory.resolve("connections"));
-		ConnectionBalance busy = ConnectionBalance.open(table.file(), table.allocate());
-		ConnectionBalance.open(table.file(), table.allocate()).publish(1);
+		ConnectionTable table = ConnectionTable.create(this.directory.resolve("connections"));
+		ConnectionBalance busy = new ConnectionBalance(table, 0);
+		new ConnectionBalance(table, 1).publish(1);
 		busy.publish(5);
 		assertThat(busy.awaitTurn(() -> 5, () -> false)).isFalse();
 	}
 
 	@Test
 	void slotsAreBounded() throws Exception {
-		ConnectionBalance.Table table = ConnectionBalance.Table.create(this.directory.resolve("connections"));
-		for (int i = 0; i < ConnectionBalance.SLOTS; i++) {
-			assertThat(table.allocate()).isEqualTo(i);
-		}
-		assertThat(table.allocate()).isEqualTo(-1);
-		assertThatIllegalArgumentException().isThrownBy(() -> ConnectionBalance.open(table.file(), 256))
+		ConnectionTable table = ConnectionTable.create(this.directory.resolve("connections"));
+		assertThatIllegalArgumentException().isThrownBy(() -> new ConnectionBalance(table, 256))
 			.withMessage("No slot 256 in a table of 256");
 	}
 

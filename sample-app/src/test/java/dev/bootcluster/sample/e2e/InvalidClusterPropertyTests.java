@@ -9,7 +9,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A bad {@code app.cluster.*} value stops the launch before any worker is forked, with
- * one message naming the property, the value and what is accepted.
+ * Spring Boot's report naming the property, the value, where it came from and what is
+ * accepted.
  */
 class InvalidClusterPropertyTests {
 
@@ -25,7 +26,9 @@ class InvalidClusterPropertyTests {
 					"app.cluster.restart.max-attempts | 0 | a whole number of at least 1",
 					"app.cluster.restart.max-attempts | many | a whole number",
 					"app.cluster.restart.multiplier | 0.5 | a finite number of at least 1.0",
-					"app.cluster.enabled | maybe | true or false" })
+					"app.cluster.enabled | maybe | true or false",
+					"app.cluster.instances | 99999 | 99999 workers are more than the",
+					"app.cluster.max-instances | 1000 | a whole number from 1 to 256" })
 	void isRejectedBeforeAnyWorkerStarts(String property, String value, String accepted) {
 		String[] args = property.equals("app.cluster.instances") ? new String[] { "--" + property + "=" + value }
 				: new String[] { "--app.cluster.instances=2", "--" + property + "=" + value };
@@ -33,7 +36,7 @@ class InvalidClusterPropertyTests {
 			assertThat(cluster.awaitExit(Duration.ofSeconds(30))).isNotZero();
 			assertThat(cluster.output())
 				.contains("APPLICATION FAILED TO START",
-						"Invalid value '" + value + "' for property '" + property + "'", accepted)
+						"Invalid value '" + value + "' for configuration property '" + property + "'", accepted)
 				.doesNotContain("starting 2 workers")
 				.doesNotContain("worker 0");
 			assertThat(cluster.workerProcesses()).isEmpty();

@@ -4,11 +4,14 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
@@ -51,6 +54,43 @@ class PrimaryLifecycleTests {
 			try (ServerSocket socket = new ServerSocket()) {
 				socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
 			}
+			// Its private directory outlives it, until the next primary starts.
+			List<Path> left = runDirectoriesOf(cluster.pid());
+			assertThat(left).hasSize(1);
+			try (ClusterProcess next = ClusterProcess.start("--app.cluster.instances=1")) {
+				next.awaitOutput("starting 1 workers");
+				assertThat(left.get(0)).doesNotExist();
+			}
+		}
+	}
+
+	@Test
+	void sigtermDuringALargeScaleStopsLaunchingAndDrainsEveryWorker() throws Exception {
+		try (ClusterProcess cluster = ClusterProcess
+			.start("--app.cluster.instances=2", "--app.cluster.max-instances=16")
+			.awaitReady()) {
+			Http.Response scaled = Http.post(cluster.managementPort(), "/actuator/cluster/scale",
+					"{\"instances\":\"16\"}");
+			assertThat(scaled.body()).contains("\"from\":2", "\"to\":16");
+			cluster.awaitOutput("worker 3 (pid");
+			cluster.signal(cluster.pid(), "TERM");
+			assertThat(cluster.awaitExit(Duration.ofSeconds(40))).isZero();
+			await("every worker gone").atMost(Duration.ofSeconds(5)).until(() -> cluster.workerProcesses().isEmpty());
+			Matcher started = Pattern.compile("worker \\d+ \\(pid \\d+\\) starting").matcher(cluster.output());
+			int starts = 0;
+			while (started.find()) {
+				starts++;
+			}
+			// Two at a time: the shutdown came long before the sixteenth could start.
+			assertThat(starts).isBetween(4, 15);
+			assertThat(cluster.output()).contains("All workers stopped", "exits with code 0");
+		}
+	}
+
+	private static List<Path> runDirectoriesOf(long pid) throws IOException {
+		try (Stream<Path> entries = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+			return entries.filter((path) -> path.getFileName().toString().startsWith("boot-cluster-" + pid + "-"))
+				.toList();
 		}
 	}
 

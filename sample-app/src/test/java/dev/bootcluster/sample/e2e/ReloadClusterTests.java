@@ -90,8 +90,14 @@ class ReloadClusterTests {
 		assertBadRequest(Http.post(management, "/actuator/cluster/reload", "{\"force\":true}"),
 				"Unknown field 'force'");
 		assertBadRequest(Http.post(management, "/actuator/cluster/restart", "{}"), "Unknown operation 'restart'");
-		assertThat(Http.get(management, "/actuator/cluster").body()).contains("\"configuredInstances\":2",
-				"\"reload\":null");
+		assertBadRequest(Http.post(management, "/actuator/cluster/scale", "{\"instances\":\"99999\"}"),
+				"Cannot scale to 99999: 99999 workers are more than the");
+		Http.Response noReload = Http.get(management, "/actuator/cluster/reload");
+		assertThat(noReload.status()).isEqualTo(404);
+		assertThat(noReload.body()).contains("No reload has run since the primary started");
+		// Actuator leaves out what is null: no reload has run.
+		assertThat(Http.get(management, "/actuator/cluster").body()).contains("\"configuredInstances\":2")
+			.doesNotContain("\"reload\"");
 		assertThat(this.cluster.readyWorkers()).isEqualTo(before);
 	}
 
@@ -177,11 +183,14 @@ class ReloadClusterTests {
 
 	@Test
 	@Order(5)
-	void aJarReplacedOnDiskIsServedAfterTheReload() throws Exception {
+	void aJarReplacedOnDiskIsServedAfterAReloadPostedWithoutBodyOrContentType() throws Exception {
 		assertThat(infoVersions()).containsOnly("1");
+		List<Long> before = currentPids();
 		SampleJar.deployVariant(this.jar, "info.app.version=2");
-		Http.Response accepted = post("/actuator/cluster/reload");
+		Http.Response accepted = Http.postWithoutBody(this.cluster.managementPort(), "/actuator/cluster/reload");
+		assertThat(accepted.status()).isEqualTo(202);
 		assertThat(awaitReloadFinished(idOf(accepted.body()))).contains("\"state\":\"succeeded\"");
+		assertThat(currentPids()).hasSize(2).doesNotContainAnyElementsOf(before);
 		assertThat(infoVersions()).containsOnly("2");
 	}
 
@@ -223,6 +232,28 @@ class ReloadClusterTests {
 		assertThat(status).contains("\"configuredInstances\":1", "\"readyInstances\":1", "\"id\":0")
 			.doesNotContain("\"id\":1", "\"id\":2");
 		assertThat(Http.get(this.cluster.port(), "/api/whoami").status()).isEqualTo(200);
+	}
+
+	@Test
+	@Order(8)
+	void theReadmesCurlCommandsWorkAsPrinted() throws Exception {
+		List<Long> before = currentPids();
+		List<String> commands = ReadmeCommands.curlCommands();
+		assertThat(commands).hasSizeGreaterThanOrEqualTo(5);
+		String reloadId = null;
+		for (String command : commands) {
+			ReadmeCommands.Result result = ReadmeCommands.run(command, this.cluster.port(),
+					this.cluster.managementPort());
+			assertThat(result.status()).as(command + " answered " + result.body()).isBetween(200, 299);
+			if (command.contains("-X POST") && command.endsWith("/actuator/cluster/reload")) {
+				assertThat(result.status()).isEqualTo(202);
+				reloadId = idOf(result.body());
+			}
+		}
+		assertThat(reloadId).as("the README starts a reload").isNotNull();
+		assertThat(awaitReloadFinished(reloadId)).contains("\"state\":\"succeeded\"");
+		await().atMost(RELOAD).until(() -> cluster().contains("\"readyInstances\":3"));
+		assertThat(currentPids()).hasSize(3).doesNotContainAnyElementsOf(before);
 	}
 
 	private String cluster() throws Exception {

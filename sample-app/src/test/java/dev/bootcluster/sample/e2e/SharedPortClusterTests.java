@@ -102,6 +102,9 @@ class SharedPortClusterTests {
 		assertThat(notANumber.status()).isEqualTo(400);
 		assertThat(notANumber.body()).contains("limit must be a whole number, was 'abc'");
 		assertThat(Http.get(this.cluster.port(), "/api/primes?limit=-1").status()).isEqualTo(400);
+		Http.Response noLimit = Http.get(this.cluster.port(), "/api/primes");
+		assertThat(noLimit.status()).isEqualTo(400);
+		assertThat(noLimit.body()).contains("\"detail\":\"limit is required: a whole number, such as ?limit=1000\"");
 		assertThat(Http.get(this.cluster.port(), "/api/primes?limit=5000001").body())
 			.contains("limit must be between 0 and 5000000");
 		assertThat(Http.get(this.cluster.port(), "/api/data").body()).contains("alpha", "beta");

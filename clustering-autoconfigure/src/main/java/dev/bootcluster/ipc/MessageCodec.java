@@ -1,0 +1,89 @@
+package dev.bootcluster.ipc;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.WritableByteChannel;
+
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Frames {@link ClusterMessage}s on a stream: a 4-byte length, then the message as one
+ * UTF-8 JSON object whose {@code type} names the record.
+ */
+public final class MessageCodec {
+
+	/** Frames larger than this are refused, so a confused peer cannot exhaust memory. */
+	public static final int MAX_FRAME_BYTES = 1 << 20;
+
+	private static final JsonMapper JSON = JsonMapper.builder()
+		.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+		.disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+		.disable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
+		.disable(DeserializationFeature.FAIL_ON_INVALID_SUBTYPE)
+		.build();
+
+	private MessageCodec() {
+	}
+
+	/**
+	 * Write one message. Channels are used directly rather than through streams: a stream
+	 * over a blocking channel holds a lock for the whole of a read, which would stop the
+	 * other direction.
+	 * @param message the message
+	 * @param channel the channel
+	 * @throws IOException when the channel fails
+	 */
+	public static void write(ClusterMessage message, WritableByteChannel channel) throws IOException {
+		byte[] body = encode(message);
+		ByteBuffer frame = ByteBuffer.allocate(4 + body.length).putInt(body.length).put(body).flip();
+		synchronized (channel) {
+			while (frame.hasRemaining()) {
+				channel.write(frame);
+			}
+		}
+	}
+
+	/**
+	 * Read the next message.
+	 * @param channel the channel
+	 * @return the message, or {@code null} for a message of a type this version does not
+	 * know
+	 * @throws EOFException when the peer closed the channel
+	 * @throws IOException when the channel fails or the frame is not a message
+	 */
+	public static @Nullable ClusterMessage read(ReadableByteChannel channel) throws IOException {
+		int length = readFully(channel, ByteBuffer.allocate(4)).getInt();
+		if (length < 0 || length > MAX_FRAME_BYTES) {
+			throw new IOException("Invalid IPC frame length " + length);
+		}
+		return decode(readFully(channel, ByteBuffer.allocate(length)).array());
+	}
+
+	private static ByteBuffer readFully(ReadableByteChannel channel, ByteBuffer buffer) throws IOException {
+		while (buffer.hasRemaining()) {
+			if (channel.read(buffer) < 0) {
+				throw new EOFException();
+			}
+		}
+		return buffer.flip();
+	}
+
+	static byte[] encode(ClusterMessage message) {
+		return JSON.writerFor(ClusterMessage.class).writeValueAsBytes(message);
+	}
+
+	static @Nullable ClusterMessage decode(byte[] json) throws IOException {
+		try {
+			return JSON.readValue(json, ClusterMessage.class);
+		}
+		catch (JacksonException ex) {
+			throw new IOException("Not a cluster message: " + ex.getOriginalMessage(), ex);
+		}
+	}
+
+}

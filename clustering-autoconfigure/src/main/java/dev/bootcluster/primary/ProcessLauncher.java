@@ -1,0 +1,76 @@
+package dev.bootcluster.primary;
+
+import java.io.IOException;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.bootcluster.ipc.IpcServer;
+import dev.bootcluster.ipc.WorkerLaunch;
+import dev.bootcluster.os.CpuSet;
+
+/**
+ * Forks the JVM for a worker id: the primary's own launch command with the workers' JVM
+ * options, the shared socket as its standard input, and the launch environment that tells
+ * it who it is, where the primary listens and which CPUs and connection slot are its own.
+ */
+final class ProcessLauncher implements WorkerLauncher {
+
+	private final WorkerCommand command;
+
+	private final List<String> workerOptions;
+
+	private final IpcServer ipc;
+
+	private final int port;
+
+	private final @Nullable Integer managementPort;
+
+	private final @Nullable CpuAffinity affinity;
+
+	private final @Nullable ConnectionSlots connections;
+
+	private final long primaryPid = ProcessHandle.current().pid();
+
+	ProcessLauncher(WorkerCommand command, List<String> workerOptions, IpcServer ipc, int port,
+			@Nullable Integer managementPort, @Nullable CpuAffinity affinity, @Nullable ConnectionSlots connections) {
+		this.command = command;
+		this.workerOptions = workerOptions;
+		this.ipc = ipc;
+		this.port = port;
+		this.managementPort = managementPort;
+		this.affinity = affinity;
+		this.connections = connections;
+	}
+
+	@Override
+	public WorkerHandle launch(int workerId, int workerCount) throws IOException {
+		ConnectionSlots connections = this.connections;
+		int slot = (connections != null) ? connections.allocate() : -1;
+		WorkerLaunch launch = new WorkerLaunch(workerId, workerCount, this.ipc.getSocketPath(), this.ipc.getSecret(),
+				this.port, this.managementPort, this.primaryPid, cpus(workerId, workerCount),
+				(connections != null && slot >= 0) ? connections.table().file() : null, slot);
+		WorkerHandle worker;
+		try {
+			worker = WorkerProcess.start(this.command.commandLine(this.workerOptions), launch.toEnvironment());
+		}
+		catch (IOException | RuntimeException ex) {
+			release(slot);
+			throw ex;
+		}
+		worker.onExit().whenComplete((code, failure) -> release(slot));
+		return worker;
+	}
+
+	private @Nullable String cpus(int workerId, int workerCount) {
+		int[] cpus = (this.affinity != null) ? this.affinity.cpusFor(workerId, workerCount) : null;
+		return (cpus != null) ? CpuSet.list(cpus) : null;
+	}
+
+	private void release(int slot) {
+		if (this.connections != null) {
+			this.connections.release(slot);
+		}
+	}
+
+}

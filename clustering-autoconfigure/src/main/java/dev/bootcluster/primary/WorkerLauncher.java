@@ -1,0 +1,21 @@
+package dev.bootcluster.primary;
+
+import java.io.IOException;
+
+/**
+ * Starts the JVM for a worker id; the seam that lets the supervisor's decisions be tested
+ * without forking.
+ */
+@FunctionalInterface
+interface WorkerLauncher {
+
+	/**
+	 * Start a worker process.
+	 * @param workerId the worker id
+	 * @param workerCount the number of workers the cluster has now
+	 * @return the started process
+	 * @throws IOException when it cannot be started
+	 */
+	WorkerHandle launch(int workerId, int workerCount) throws IOException;
+
+}

@@ -1,0 +1,95 @@
+package dev.bootcluster.primary;
+
+import java.io.IOException;
+import java.util.function.ObjIntConsumer;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import dev.bootcluster.config.ClusterProperties;
+import dev.bootcluster.ipc.ExitReason;
+import dev.bootcluster.ipc.WorkerState;
+
+/**
+ * The supervisor's hands: forks a worker process and tracks it, kills one that is not
+ * ready within the startup timeout, and drains one the supervisor retires, killing it if
+ * it overstays the shutdown timeout. Every exit comes back on the supervisor's loop.
+ */
+final class WorkerProcesses {
+
+	private static final Log logger = LogFactory.getLog(WorkerProcesses.class);
+
+	private final ClusterProperties properties;
+
+	private final WorkerLauncher launcher;
+
+	private final SupervisorLoop loop;
+
+	private final WorkerSlots slots;
+
+	private final ObjIntConsumer<WorkerRun> onExit;
+
+	WorkerProcesses(ClusterProperties properties, WorkerLauncher launcher, SupervisorLoop loop, WorkerSlots slots,
+			ObjIntConsumer<WorkerRun> onExit) {
+		this.properties = properties;
+		this.launcher = launcher;
+		this.loop = loop;
+		this.slots = slots;
+		this.onExit = onExit;
+	}
+
+	/**
+	 * Fork a process for a worker id and track it until it exits.
+	 * @param workerId the worker id
+	 * @param workerCount the number of workers the cluster has now
+	 * @return the process, or {@code null} when it could not be started
+	 */
+	@Nullable WorkerRun start(int workerId, int workerCount) {
+		WorkerHandle handle;
+		try {
+			handle = this.launcher.launch(workerId, workerCount);
+		}
+		catch (IOException | RuntimeException ex) {
+			logger.error("worker " + workerId + " could not be started: " + ex.getMessage());
+			return null;
+		}
+		WorkerRun run = new WorkerRun(workerId, handle);
+		this.slots.track(run);
+		handle.onExit().thenAccept((code) -> this.loop.execute(() -> {
+			this.slots.untrack(run);
+			this.onExit.accept(run, code);
+		}));
+		this.loop.schedule(() -> killIfStillStarting(run), this.properties.getStartupTimeout());
+		return run;
+	}
+
+	private void killIfStillStarting(WorkerRun run) {
+		if (run.state() == WorkerState.STARTING) {
+			logger.warn(run.describe() + " did not become ready within "
+					+ Supervisor.seconds(this.properties.getStartupTimeout()) + "; killing it");
+			run.exitReason(ExitReason.STARTUP_TIMEOUT);
+			run.handle().kill();
+		}
+	}
+
+	/**
+	 * Drain a process and stop it (SIGTERM), then kill it if it is still running after
+	 * the shutdown timeout.
+	 * @param run the process
+	 */
+	void retire(WorkerRun run) {
+		run.state(WorkerState.DRAINING);
+		run.exitReason(ExitReason.REQUESTED);
+		logger.info(run.describe() + " draining");
+		run.handle().stop();
+		this.loop.schedule(() -> {
+			if (run.isLive()) {
+				logger.warn(run.describe() + " did not stop within "
+						+ Supervisor.seconds(this.properties.getShutdownTimeout()) + "; killing it");
+				run.handle().kill();
+			}
+		}, this.properties.getShutdownTimeout());
+	}
+
+}

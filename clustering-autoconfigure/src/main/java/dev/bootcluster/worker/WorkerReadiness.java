@@ -1,0 +1,76 @@
+package dev.bootcluster.worker;
+
+import java.io.IOException;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.web.server.WebServer;
+
+import dev.bootcluster.config.ClusterProperties;
+import dev.bootcluster.ipc.ClusterMessage;
+import dev.bootcluster.ipc.WorkerLaunch;
+import dev.bootcluster.os.CpuSet;
+import dev.bootcluster.server.AcceptGate;
+
+/**
+ * What a worker does between its application accepting traffic and the primary counting
+ * it ready: warm up if configured, move to its own CPUs if it has some, open the accept
+ * gate on the shared port, and only then say {@link ClusterMessage.Ready}, so a replaced
+ * worker is drained only once this one serves.
+ */
+final class WorkerReadiness {
+
+	private static final Log logger = LogFactory.getLog(WorkerReadiness.class);
+
+	private final WorkerLaunch launch;
+
+	private final ClusterProperties.Warmup warmup;
+
+	private final PrimaryConnection connection;
+
+	WorkerReadiness(WorkerLaunch launch, ClusterProperties.Warmup warmup, PrimaryConnection connection) {
+		this.launch = launch;
+		this.warmup = warmup;
+		this.connection = connection;
+	}
+
+	/**
+	 * Run the sequence on a thread of its own, so the application's event thread goes on.
+	 * @param webServer the worker's web server, if it has one
+	 */
+	void start(@Nullable WebServer webServer) {
+		Thread thread = new Thread(() -> takeTraffic(webServer), "cluster-warmup");
+		thread.setDaemon(true);
+		thread.start();
+	}
+
+	private void takeTraffic(@Nullable WebServer webServer) {
+		WorkerWarmup.run(this.warmup, webServer);
+		moveToOwnCpus();
+		AcceptGate.inheritedSocket().open();
+		this.connection.send(new ClusterMessage.Ready());
+	}
+
+	/**
+	 * Start-up ran on all of the primary's CPUs; serve on the ones the primary gave this
+	 * worker, if any ({@code app.cluster.worker.cpu-affinity}).
+	 */
+	private void moveToOwnCpus() {
+		String cpus = this.launch.cpus();
+		if (cpus == null) {
+			return;
+		}
+		try {
+			int[] own = CpuSet.parse(cpus);
+			CpuSet.pinThisProcess(own);
+			logger.info("Serving on CPU" + ((own.length > 1) ? "s " : " ") + cpus);
+		}
+		catch (IOException | RuntimeException | LinkageError ex) {
+			// Such as a cpuset shrunk since the primary started: serve anyway.
+			logger.warn("Serving on all CPUs: cannot move to CPUs " + cpus + " (" + ex.getMessage() + ")");
+		}
+	}
+
+}

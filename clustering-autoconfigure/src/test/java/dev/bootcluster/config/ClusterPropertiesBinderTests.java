@@ -1,0 +1,122 @@
+package dev.bootcluster.config;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.mock.env.MockEnvironment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+class ClusterPropertiesBinderTests {
+
+	@Test
+	void bindsEveryGroupWithDefaultsForWhatIsNotSet() {
+		MockEnvironment environment = new MockEnvironment().withProperty("app.cluster.instances", "max")
+			.withProperty("app.cluster.restart.max-attempts", "3")
+			.withProperty("app.cluster.worker.jvm-args", "-Xss512k,-Dfoo=bar");
+		ClusterProperties properties = ClusterPropertiesBinder.bind(environment);
+		assertThat(properties.isClusterRequested()).isTrue();
+		assertThat(properties.getRestart().getMaxAttempts()).isEqualTo(3);
+		assertThat(properties.getRestart().getInitialBackoff()).isEqualTo(Duration.ofSeconds(1));
+		assertThat(properties.getStartupTimeout()).isEqualTo(Duration.ofSeconds(60));
+		assertThat(properties.getWorker().getJvmArgs()).containsExactly("-Xss512k", "-Dfoo=bar");
+	}
+
+	@Test
+	void aValueThatDoesNotConvertNamesThePropertyTheValueAndTheAcceptedForm() {
+		MockEnvironment environment = new MockEnvironment().withProperty("app.cluster.startup-timeout", "soon");
+		assertThatExceptionOfType(InvalidConfigurationPropertyValueException.class)
+			.isThrownBy(() -> ClusterPropertiesBinder.bind(environment))
+			.satisfies((ex) -> assertThat(ex.getName()).isEqualTo("app.cluster.startup-timeout"))
+			.satisfies((ex) -> assertThat(ex.getValue()).isEqualTo("soon"))
+			.satisfies((ex) -> assertThat(ex.getReason()).isEqualTo("Expected a duration such as 500ms, 30s or 2m."));
+	}
+
+	@Test
+	void aDurationOutOfRangeIsReportedInTheUnitsAUserWrites() {
+		MockEnvironment environment = new MockEnvironment().withProperty("app.cluster.shutdown-timeout", "0s");
+		assertThatExceptionOfType(InvalidConfigurationPropertyValueException.class)
+			.isThrownBy(() -> ClusterPropertiesBinder.bind(environment))
+			.satisfies((ex) -> assertThat(ex.getValue()).isEqualTo("0s"))
+			.satisfies((ex) -> assertThat(ex.getName()).isEqualTo("app.cluster.shutdown-timeout"));
+	}
+
+	@Test
+	void maxBackoffShorterThanTheInitialBackoffIsRejected() {
+		MockEnvironment environment = new MockEnvironment().withProperty("app.cluster.restart.initial-backoff", "5s")
+			.withProperty("app.cluster.restart.max-backoff", "1s");
+		assertThatExceptionOfType(InvalidConfigurationPropertyValueException.class)
+			.isThrownBy(() -> ClusterPropertiesBinder.bind(environment))
+			.satisfies((ex) -> assertThat(ex.getName()).isEqualTo("app.cluster.restart.max-backoff"));
+	}
+
+	@Test
+	void disabledClusterModeIsNotARequestForWorkers() {
+		MockEnvironment environment = new MockEnvironment().withProperty("app.cluster.instances", "2")
+			.withProperty("app.cluster.enabled", "false");
+		assertThat(ClusterPropertiesBinder.bind(environment).isClusterRequested()).isFalse();
+	}
+
+	@Test
+	void warmupPathsAreBoundAndEveryWarmupSettingIsChecked() {
+		ClusterProperties properties = ClusterPropertiesBinder
+			.bind(new MockEnvironment().withProperty("app.cluster.worker.warmup.paths", "/api/data,/api/items?page=1"));
+		assertThat(properties.getWorker().getWarmup().getPaths()).containsExactly("/api/data", "/api/items?page=1");
+		assertThat(properties.getWorker().getWarmup().getRequests()).isEqualTo(20);
+		assertThat(properties.getWorker().getWarmup().getTimeout()).isEqualTo(Duration.ofSeconds(10));
+		assertThatExceptionOfType(InvalidConfigurationPropertyValueException.class)
+			.isThrownBy(() -> ClusterPropertiesBinder
+				.bind(new MockEnvironment().withProperty("app.cluster.worker.warmup.paths", "/ok,api/data")))
+			.satisfies((ex) -> assertThat(ex.getName()).isEqualTo("app.cluster.worker.warmup.paths[1]"))
+			.satisfies((ex) -> assertThat(ex.getValue()).isEqualTo("api/data"))
+			.satisfies((ex) -> assertThat(ex.getReason())
+				.isEqualTo("Expected a path starting with /, without spaces, such as /api/items?page=1."));
+		assertThatExceptionOfType(InvalidConfigurationPropertyValueException.class)
+			.isThrownBy(() -> ClusterPropertiesBinder
+				.bind(new MockEnvironment().withProperty("app.cluster.worker.warmup.requests", "0")))
+			.satisfies((ex) -> assertThat(ex.getName()).isEqualTo("app.cluster.worker.warmup.requests"));
+		assertThatExceptionOfType(InvalidConfigurationPropertyValueException.class)
+			.isThrownBy(() -> ClusterPropertiesBinder
+				.bind(new MockEnvironment().withProperty("app.cluster.worker.warmup.timeout", "0s")))
+			.satisfies((ex) -> assertThat(ex.getValue()).isEqualTo("0s"));
+	}
+
+	@Test
+	void cpuAffinityIsAutomaticByDefaultAndTakesAutoOnOffOrABoolean() {
+		assertThat(cpuAffinity(new MockEnvironment())).isEqualTo(ClusterProperties.CpuAffinity.AUTO);
+		assertThat(cpuAffinity(new MockEnvironment().withProperty("app.cluster.worker.cpu-affinity", "on")))
+			.isEqualTo(ClusterProperties.CpuAffinity.ON);
+		assertThat(cpuAffinity(new MockEnvironment().withProperty("app.cluster.worker.cpu-affinity", "true")))
+			.isEqualTo(ClusterProperties.CpuAffinity.ON);
+		assertThat(cpuAffinity(new MockEnvironment().withProperty("app.cluster.worker.cpu-affinity", "false")))
+			.isEqualTo(ClusterProperties.CpuAffinity.OFF);
+		assertThatExceptionOfType(InvalidConfigurationPropertyValueException.class)
+			.isThrownBy(() -> ClusterPropertiesBinder
+				.bind(new MockEnvironment().withProperty("app.cluster.worker.cpu-affinity", "sometimes")))
+			.satisfies((ex) -> assertThat(ex.getName()).isEqualTo("app.cluster.worker.cpu-affinity"))
+			.satisfies((ex) -> assertThat(ex.getValue()).isEqualTo("sometimes"))
+			.satisfies((ex) -> assertThat(ex.getReason()).contains("one of auto, on, off"));
+	}
+
+	@Test
+	void maxInstancesIsBoundedAndInstancesNeedsOneOfItsForms() {
+		assertThat(ClusterPropertiesBinder.bind(new MockEnvironment().withProperty("app.cluster.max-instances", "12"))
+			.getMaxInstances()).isEqualTo(12);
+		assertThatExceptionOfType(InvalidConfigurationPropertyValueException.class)
+			.isThrownBy(() -> ClusterPropertiesBinder
+				.bind(new MockEnvironment().withProperty("app.cluster.max-instances", "257")))
+			.satisfies((ex) -> assertThat(ex.getReason()).isEqualTo("Expected a whole number from 1 to 256."));
+		assertThatExceptionOfType(InvalidConfigurationPropertyValueException.class).isThrownBy(
+				() -> ClusterPropertiesBinder.bind(new MockEnvironment().withProperty("app.cluster.instances", "max2")))
+			.satisfies((ex) -> assertThat(ex.getName()).isEqualTo("app.cluster.instances"))
+			.satisfies((ex) -> assertThat(ex.getReason()).isEqualTo("Expected " + InstanceCount.ACCEPTED + "."));
+	}
+
+	private static ClusterProperties.CpuAffinity cpuAffinity(MockEnvironment environment) {
+		return ClusterPropertiesBinder.bind(environment).getWorker().getCpuAffinity();
+	}
+
+}
