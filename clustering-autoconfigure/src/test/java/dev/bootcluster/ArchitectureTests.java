@@ -26,7 +26,8 @@ class ArchitectureTests {
 		.layer("primary side")
 		.definedBy("dev.bootcluster.primary..")
 		.layer("worker side")
-		.definedBy("dev.bootcluster.worker..", "dev.bootcluster.server..", "dev.bootcluster.actuate..")
+		.definedBy("dev.bootcluster.worker..", "dev.bootcluster.server..", "dev.bootcluster.actuate..",
+				"dev.bootcluster.scheduling..")
 		.layer("offload")
 		.definedBy("dev.bootcluster.offload..")
 		.layer("contract")

@@ -11,7 +11,9 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 
+import dev.bootcluster.config.InstanceCount;
 import dev.bootcluster.ipc.ClusterStatus;
+import dev.bootcluster.ipc.ReloadState;
 import dev.bootcluster.worker.ClusterClient;
 import dev.bootcluster.worker.ClusterOperationException;
 
@@ -90,12 +92,12 @@ public class ClusterEndpoint {
 					return badRequest("'reload' takes no parameters; 'instances' is for 'scale'");
 				}
 				ClusterClient.ReloadTicket ticket = this.client.reload();
-				return new WebEndpointResponse<>(new ReloadAcceptedDescriptor(ticket.id(), ticket.started(), "running",
-						"/actuator/cluster/" + RELOAD), STATUS_ACCEPTED);
+				return new WebEndpointResponse<>(new ReloadAcceptedDescriptor(ticket.id(), ticket.started(),
+						ReloadState.RUNNING, "/actuator/cluster/" + RELOAD), STATUS_ACCEPTED);
 			}
 			if (SCALE.equals(operation)) {
 				if (instances == null) {
-					return badRequest("'scale' needs 'instances': 'max', a whole number of at least 1, or '-N'");
+					return badRequest("'scale' needs 'instances': " + InstanceCount.ACCEPTED);
 				}
 				ClusterClient.Scaling scaling = this.client.scale(instances);
 				return new WebEndpointResponse<>(new ScaleDescriptor(scaling.from(), scaling.to()));
@@ -143,10 +145,10 @@ public class ClusterEndpoint {
 	 *
 	 * @param id the reload's id
 	 * @param started whether this request started it (false: one was already running)
-	 * @param state {@code running}
+	 * @param state {@link ReloadState#RUNNING}
 	 * @param href where to follow it
 	 */
-	public record ReloadAcceptedDescriptor(String id, boolean started, String state,
+	public record ReloadAcceptedDescriptor(String id, boolean started, ReloadState state,
 			String href) implements OperationResponseBody {
 
 	}

@@ -1,12 +1,12 @@
 package dev.bootcluster.actuate;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.List;
 
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 
 import dev.bootcluster.ipc.ClusterStatus;
+import dev.bootcluster.ipc.WorkerState;
 import dev.bootcluster.worker.ClusterClient;
 import dev.bootcluster.worker.ClusterOperationException;
 
@@ -31,15 +31,26 @@ public class ClusterHealthIndicator implements HealthIndicator {
 		catch (ClusterOperationException ex) {
 			return Health.down().withDetail("error", ex.getMessage()).build();
 		}
-		Map<String, Object> workers = new LinkedHashMap<>();
-		for (ClusterStatus.Worker worker : status.workers()) {
-			workers.put(worker.id() + "/" + worker.pid(), worker.state());
-		}
+		List<WorkerDetail> workers = status.workers()
+			.stream()
+			.map((worker) -> new WorkerDetail(worker.id(), worker.pid(), worker.state()))
+			.toList();
 		Health.Builder health = (status.readyInstances() > 0) ? Health.up() : Health.down();
 		return health.withDetail("configured", status.configuredInstances())
 			.withDetail("ready", status.readyInstances())
 			.withDetail("workers", workers)
 			.build();
+	}
+
+	/**
+	 * One worker process in the health details.
+	 *
+	 * @param id the worker id
+	 * @param pid the process id
+	 * @param state where it is
+	 */
+	public record WorkerDetail(int id, long pid, WorkerState state) {
+
 	}
 
 }

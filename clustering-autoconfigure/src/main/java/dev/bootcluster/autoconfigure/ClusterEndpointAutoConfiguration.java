@@ -1,12 +1,8 @@
 package dev.bootcluster.autoconfigure;
 
-import java.util.Set;
-import java.util.TreeSet;
-
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.actuate.endpoint.EndpointId;
-import org.springframework.boot.actuate.endpoint.invoke.OperationInvokerAdvisor;
-import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -15,9 +11,11 @@ import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEn
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Role;
 
 import dev.bootcluster.actuate.ClusterEndpoint;
 import dev.bootcluster.actuate.ClusterHealthIndicator;
+import dev.bootcluster.actuate.UnknownFieldAdvisor;
 import dev.bootcluster.worker.ClusterClient;
 
 /**
@@ -38,31 +36,10 @@ public final class ClusterEndpointAutoConfiguration {
 			return new ClusterEndpoint(client);
 		}
 
-		/**
-		 * Rejects fields an operation does not take ({@code {"force": true}} for a
-		 * reload) instead of ignoring them, so a typo never passes for a request.
-		 * @return the advisor
-		 */
 		@Bean
-		static OperationInvokerAdvisor clusterEndpointUnknownFieldAdvisor() {
-			return (endpointId, operationType, parameters, invoker) -> {
-				if (!endpointId.equals(EndpointId.of("cluster"))) {
-					return invoker;
-				}
-				Set<String> known = new TreeSet<>();
-				parameters.stream().forEach((parameter) -> known.add(parameter.getName()));
-				return (context) -> {
-					for (String name : context.getArguments().keySet()) {
-						if (!known.contains(name)) {
-							return new WebEndpointResponse<>(
-									new ClusterEndpoint.ErrorDescriptor(
-											"Unknown field '" + name + "'; accepted: " + known),
-									WebEndpointResponse.STATUS_BAD_REQUEST);
-						}
-					}
-					return invoker.invoke(context);
-				};
-			};
+		@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+		static UnknownFieldAdvisor clusterEndpointUnknownFieldAdvisor() {
+			return new UnknownFieldAdvisor(EndpointId.of("cluster"));
 		}
 
 	}

@@ -37,8 +37,12 @@ public final class ClusterWorkerServerAutoConfiguration {
 	@ConditionalOnClass(Filter.class)
 	Filter clusterRequestCounter(WorkerAgent agent) {
 		return (request, response, chain) -> {
-			agent.requestServed();
-			chain.doFilter(request, response);
+			try {
+				chain.doFilter(request, response);
+			}
+			finally {
+				agent.requestServed();
+			}
 		};
 	}
 

@@ -1,15 +1,13 @@
 package dev.bootcluster.config;
 
 import java.time.Duration;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
-import org.springframework.boot.convert.DurationStyle;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Configuration properties for running the application as a cluster of worker JVMs.
@@ -24,6 +22,15 @@ public class ClusterProperties {
 
 	/** The largest {@code worker.warmup.requests} accepted. */
 	public static final int MAX_WARMUP_REQUESTS = 10_000;
+
+	/** The largest {@code worker.max-requests} accepted. */
+	public static final long MAX_REQUESTS_LIMIT = 1_000_000_000L;
+
+	/** The smallest {@code worker.max-memory} accepted, in megabytes. */
+	public static final long MIN_MAX_MEMORY_MEGABYTES = 64;
+
+	/** The shortest {@code worker.heartbeat-timeout} accepted. */
+	public static final Duration MIN_HEARTBEAT_TIMEOUT = Duration.ofSeconds(5);
 
 	/**
 	 * Whether cluster mode may be used. When false the application runs as one plain JVM
@@ -55,8 +62,14 @@ public class ClusterProperties {
 	 */
 	private @Nullable Integer maxInstances;
 
+	/**
+	 * How failed workers are restarted, and when a crash loop stops the cluster.
+	 */
 	private final Restart restart = new Restart();
 
+	/**
+	 * How worker JVMs are launched, warmed up and kept healthy.
+	 */
 	private final Worker worker = new Worker();
 
 	public boolean isEnabled() {
@@ -116,92 +129,6 @@ public class ClusterProperties {
 	}
 
 	/**
-	 * Check every value, failing on the first one that is out of range.
-	 * @throws InvalidConfigurationPropertyValueException naming the property, its value
-	 * and what is accepted
-	 */
-	public void validate() {
-		if (this.instances != null) {
-			try {
-				InstanceCount.parse(this.instances);
-			}
-			catch (IllegalArgumentException ex) {
-				throw invalid("app.cluster.instances", this.instances, ex.getMessage());
-			}
-		}
-		if (this.maxInstances != null && (this.maxInstances < 1 || this.maxInstances > MAX_INSTANCES_LIMIT)) {
-			throw invalid("app.cluster.max-instances", this.maxInstances,
-					"a whole number from 1 to " + MAX_INSTANCES_LIMIT);
-		}
-		requirePositive("app.cluster.startup-timeout", this.startupTimeout);
-		requirePositive("app.cluster.shutdown-timeout", this.shutdownTimeout);
-		requirePositive("app.cluster.restart.initial-backoff", this.restart.initialBackoff);
-		requirePositive("app.cluster.restart.max-backoff", this.restart.maxBackoff);
-		requirePositive("app.cluster.restart.window", this.restart.window);
-		if (this.restart.stableUptime.isNegative()) {
-			throw invalid("app.cluster.restart.stable-uptime", this.restart.stableUptime,
-					"a duration of zero or more, such as 30s");
-		}
-		if (this.restart.maxBackoff.compareTo(this.restart.initialBackoff) < 0) {
-			throw invalid("app.cluster.restart.max-backoff", this.restart.maxBackoff,
-					"a duration no shorter than app.cluster.restart.initial-backoff ("
-							+ display(this.restart.initialBackoff) + ")");
-		}
-		if (!(this.restart.multiplier >= 1.0) || Double.isInfinite(this.restart.multiplier)) {
-			throw invalid("app.cluster.restart.multiplier", this.restart.multiplier,
-					"a finite number of at least 1.0, such as 2");
-		}
-		if (this.restart.maxAttempts < 1) {
-			throw invalid("app.cluster.restart.max-attempts", this.restart.maxAttempts, "a whole number of at least 1");
-		}
-		Warmup warmup = this.worker.warmup;
-		for (int i = 0; i < warmup.paths.size(); i++) {
-			String path = warmup.paths.get(i);
-			if (path == null || !path.startsWith("/") || path.chars().anyMatch(Character::isWhitespace)) {
-				throw invalid("app.cluster.worker.warmup.paths[" + i + "]", path,
-						"a path starting with /, without spaces, such as /api/items?page=1");
-			}
-		}
-		if (warmup.requests < 1 || warmup.requests > MAX_WARMUP_REQUESTS) {
-			throw invalid("app.cluster.worker.warmup.requests", warmup.requests,
-					"a whole number from 1 to " + MAX_WARMUP_REQUESTS);
-		}
-		requirePositive("app.cluster.worker.warmup.timeout", warmup.timeout);
-	}
-
-	private static void requirePositive(String name, Duration value) {
-		if (value.isNegative() || value.isZero()) {
-			throw invalid(name, value, "a positive duration, such as 500ms, 30s or 2m");
-		}
-	}
-
-	/**
-	 * The exception Spring Boot reports a bad property value with: its failure analyzer
-	 * shows the value as the user wrote it and where it came from.
-	 * @param name the property
-	 * @param value the bound value
-	 * @param accepted what the property accepts, such as {@code a whole number}
-	 * @return the exception
-	 */
-	static InvalidConfigurationPropertyValueException invalid(String name, @Nullable Object value, String accepted) {
-		return new InvalidConfigurationPropertyValueException(name,
-				(value instanceof Duration duration) ? display(duration) : value, "Expected " + accepted + ".");
-	}
-
-	private static String display(Duration duration) {
-		if (duration.isZero()) {
-			return "0s";
-		}
-		for (ChronoUnit unit : List.of(ChronoUnit.DAYS, ChronoUnit.HOURS, ChronoUnit.MINUTES, ChronoUnit.SECONDS,
-				ChronoUnit.MILLIS)) {
-			if (duration.toNanos() % unit.getDuration().toNanos() == 0) {
-				return DurationStyle.SIMPLE.print(duration, unit);
-			}
-		}
-		return DurationStyle.SIMPLE.print(duration, ChronoUnit.NANOS);
-	}
-
-	/**
 	 * How crashed workers are restarted.
 	 */
 	public static class Restart {
@@ -229,9 +156,19 @@ public class ClusterProperties {
 
 		/**
 		 * Failures of one worker within 'window' after which the primary gives up, stops
-		 * every worker and exits with a non-zero code.
+		 * every worker and exits with a non-zero code. Only failures of a worker that
+		 * cannot run count: one that ends before it is ready, or crashes within
+		 * 'min-ready-time' of it.
 		 */
 		private int maxAttempts = 5;
+
+		/**
+		 * How long a worker must have been ready for its crash (an exit of its own) not
+		 * to count toward 'max-attempts'. A ready worker killed from outside (SIGKILL,
+		 * the OOM killer, a SIGTERM from another process) never counts: it is restarted
+		 * with backoff and never stops the cluster.
+		 */
+		private Duration minReadyTime = Duration.ofSeconds(10);
 
 		/**
 		 * Time window in which failures are counted against 'max-attempts'.
@@ -282,6 +219,14 @@ public class ClusterProperties {
 			return this.window;
 		}
 
+		public Duration getMinReadyTime() {
+			return this.minReadyTime;
+		}
+
+		public void setMinReadyTime(Duration minReadyTime) {
+			this.minReadyTime = minReadyTime;
+		}
+
 		public void setWindow(Duration window) {
 			this.window = window;
 		}
@@ -311,6 +256,38 @@ public class ClusterProperties {
 		 */
 		private CpuAffinity cpuAffinity = CpuAffinity.AUTO;
 
+		/**
+		 * Resident memory above which a worker is replaced the way a reload replaces it
+		 * (its replacement ready first, then it drains), such as 700MB. Compared with the
+		 * process's resident set, as the kernel (and its OOM killer) counts it: set it
+		 * above the heap maximum plus the JVM's own memory. A worker over it right after
+		 * it started is reported and not replaced. Unset: no limit.
+		 */
+		private @Nullable DataSize maxMemory;
+
+		/**
+		 * Requests after which a worker is replaced the way a reload replaces it. Unset:
+		 * no limit.
+		 */
+		private @Nullable Long maxRequests;
+
+		/**
+		 * Up to this many requests are added to 'max-requests', drawn for each worker
+		 * process, so that workers started together are not all replaced at once.
+		 */
+		private long maxRequestsJitter;
+
+		/**
+		 * How long a ready worker may go without a heartbeat (sent every 2s), or with
+		 * every request thread busy and none finishing a request, before it counts as
+		 * hung: its thread dump is written to the log, a replacement starts, and it is
+		 * stopped (killed after the shutdown timeout).
+		 */
+		private Duration heartbeatTimeout = Duration.ofSeconds(30);
+
+		/**
+		 * What a new worker does before it takes connections from the shared port.
+		 */
 		private final Warmup warmup = new Warmup();
 
 		public List<String> getJvmArgs() {
@@ -327,6 +304,38 @@ public class ClusterProperties {
 
 		public void setCpuAffinity(CpuAffinity cpuAffinity) {
 			this.cpuAffinity = cpuAffinity;
+		}
+
+		public @Nullable DataSize getMaxMemory() {
+			return this.maxMemory;
+		}
+
+		public void setMaxMemory(@Nullable DataSize maxMemory) {
+			this.maxMemory = maxMemory;
+		}
+
+		public @Nullable Long getMaxRequests() {
+			return this.maxRequests;
+		}
+
+		public void setMaxRequests(@Nullable Long maxRequests) {
+			this.maxRequests = maxRequests;
+		}
+
+		public long getMaxRequestsJitter() {
+			return this.maxRequestsJitter;
+		}
+
+		public void setMaxRequestsJitter(long maxRequestsJitter) {
+			this.maxRequestsJitter = maxRequestsJitter;
+		}
+
+		public Duration getHeartbeatTimeout() {
+			return this.heartbeatTimeout;
+		}
+
+		public void setHeartbeatTimeout(Duration heartbeatTimeout) {
+			this.heartbeatTimeout = heartbeatTimeout;
 		}
 
 		public Warmup getWarmup() {

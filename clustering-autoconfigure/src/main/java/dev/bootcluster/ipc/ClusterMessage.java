@@ -23,7 +23,10 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 		@JsonSubTypes.Type(value = ClusterMessage.StatusReply.class, name = "status-reply"),
 		@JsonSubTypes.Type(value = ClusterMessage.ReloadReply.class, name = "reload-reply"),
 		@JsonSubTypes.Type(value = ClusterMessage.ScaleReply.class, name = "scale-reply"),
-		@JsonSubTypes.Type(value = ClusterMessage.Refused.class, name = "refused") })
+		@JsonSubTypes.Type(value = ClusterMessage.Refused.class, name = "refused"),
+		@JsonSubTypes.Type(value = ClusterMessage.Leadership.class, name = "leadership"),
+		@JsonSubTypes.Type(value = ClusterMessage.LeadershipReleased.class, name = "leadership-released"),
+		@JsonSubTypes.Type(value = ClusterMessage.StopAccepting.class, name = "stop-accepting") })
 public sealed interface ClusterMessage {
 
 	/** The version of this protocol, raised only by a change old peers cannot skip. */
@@ -62,10 +65,41 @@ public sealed interface ClusterMessage {
 	 * @param heapUsedBytes heap in use
 	 * @param heapMaxBytes maximum heap
 	 * @param residentBytes resident memory of the process
-	 * @param requests requests served so far
+	 * @param requests requests served so far (finished), warm-up requests left out
+	 * @param busyThreads request threads busy now
+	 * @param maxThreads request threads the web server may have, 0 when unknown
 	 */
-	record Heartbeat(long heapUsedBytes, long heapMaxBytes, long residentBytes,
-			long requests) implements ClusterMessage {
+	record Heartbeat(long heapUsedBytes, long heapMaxBytes, long residentBytes, long requests, int busyThreads,
+			int maxThreads) implements ClusterMessage {
+
+	}
+
+	/**
+	 * Primary to worker: run the cluster's single-worker jobs from now on, or stop
+	 * running them and say {@link LeadershipReleased} once none runs.
+	 *
+	 * @param term the grant this is about, counted by the primary
+	 * @param granted whether the worker runs them
+	 */
+	record Leadership(long term, boolean granted) implements ClusterMessage {
+
+	}
+
+	/**
+	 * Worker to primary: it gave up the single-worker jobs of a term, none of them runs.
+	 *
+	 * @param term the term
+	 */
+	record LeadershipReleased(long term) implements ClusterMessage {
+
+	}
+
+	/**
+	 * Primary to worker: take no more connections from the shared port, the primary found
+	 * this worker hung and is replacing it; the connections it holds are served as it
+	 * can.
+	 */
+	record StopAccepting() implements ClusterMessage {
 
 	}
 

@@ -21,7 +21,7 @@ import org.jspecify.annotations.Nullable;
  * @param reload the current or last reload, if any
  */
 public record ClusterStatus(long primaryPid, Instant started, long uptimeMillis, long primaryResidentBytes,
-		int configuredInstances, int readyInstances, int port, @Nullable Integer managementPort, String sharing,
+		int configuredInstances, int readyInstances, int port, @Nullable Integer managementPort, PortSharing sharing,
 		List<Worker> workers, @Nullable Reload reload) {
 
 	/**

@@ -8,11 +8,16 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.util.function.Consumer;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
 /**
  * A worker's end of the channel. It says hello, sends messages, and reports when the
  * primary goes away (the channel reaches end of stream), whatever the reason.
  */
 public final class IpcClient implements Closeable {
+
+	private static final Log logger = LogFactory.getLog(IpcClient.class);
 
 	private final SocketChannel channel;
 
@@ -48,7 +53,7 @@ public final class IpcClient implements Closeable {
 			while (true) {
 				ClusterMessage message = MessageCodec.read(this.channel);
 				if (message != null) {
-					onMessage.accept(message);
+					deliver(onMessage, message);
 				}
 			}
 		}
@@ -56,6 +61,16 @@ public final class IpcClient implements Closeable {
 			if (!this.closed) {
 				onPrimaryGone.run();
 			}
+		}
+	}
+
+	private static void deliver(Consumer<ClusterMessage> onMessage, ClusterMessage message) {
+		try {
+			onMessage.accept(message);
+		}
+		catch (RuntimeException ex) {
+			// A message this worker could not handle: the primary is not gone for that.
+			logger.warn("Failed to handle " + message + ": " + ex);
 		}
 	}
 

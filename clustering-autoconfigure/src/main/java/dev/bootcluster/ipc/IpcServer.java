@@ -116,27 +116,32 @@ public final class IpcServer implements Closeable {
 	}
 
 	private void serve(SocketChannel channel) {
-		@Nullable Long pid = null;
+		ClusterMessage.Hello hello = null;
 		try (channel) {
 			ClusterMessage first = MessageCodec.read(channel);
-			if (!(first instanceof ClusterMessage.Hello hello) || !secretMatches(hello.secret())) {
+			if (!(first instanceof ClusterMessage.Hello candidate) || !secretMatches(candidate.secret())) {
 				logger.warn("Rejected an IPC connection without a valid hello");
 				return;
 			}
+			hello = candidate;
 			if (hello.protocol() != ClusterMessage.PROTOCOL_VERSION) {
-				logger.error("worker " + hello.workerId() + " (pid " + hello.pid() + ") speaks protocol version "
-						+ hello.protocol() + ", this primary " + ClusterMessage.PROTOCOL_VERSION
-						+ "; restart the cluster to run the new version");
+				String reason = "worker " + hello.workerId() + " (pid " + hello.pid() + ") speaks protocol version "
+						+ hello.protocol() + ", the primary " + ClusterMessage.PROTOCOL_VERSION
+						+ ": restart the cluster to run the new version";
+				logger.error(reason);
+				MessageCodec.write(new ClusterMessage.Refused(0, reason), channel);
 				return;
 			}
-			pid = hello.pid();
-			this.connections.put(pid, channel);
+			this.connections.put(hello.pid(), channel);
 			Listener listener = this.listener;
-			listener.onMessage(hello.workerId(), pid, hello);
+			if (listener == null) {
+				return;
+			}
+			listener.onMessage(hello.workerId(), hello.pid(), hello);
 			while (!this.closed) {
 				ClusterMessage message = MessageCodec.read(channel);
 				if (message != null) {
-					listener.onMessage(hello.workerId(), pid, message);
+					listener.onMessage(hello.workerId(), hello.pid(), message);
 				}
 			}
 		}
@@ -146,12 +151,13 @@ public final class IpcServer implements Closeable {
 		}
 		catch (IOException | RuntimeException ex) {
 			if (!this.closed) {
-				logger.warn("IPC connection from pid " + pid + " failed: " + ex.getMessage());
+				logger.warn("IPC connection " + ((hello != null) ? "from pid " + hello.pid() + " " : "") + "failed: "
+						+ ex.getMessage());
 			}
 		}
 		finally {
-			if (pid != null) {
-				this.connections.remove(pid);
+			if (hello != null) {
+				this.connections.remove(hello.pid(), channel);
 			}
 		}
 	}
@@ -190,16 +196,18 @@ public final class IpcServer implements Closeable {
 	@Override
 	public void close() {
 		this.closed = true;
+		closeQuietly(this.server);
+		this.connections.values().forEach(IpcServer::closeQuietly);
+		this.directory.close();
+	}
+
+	private static void closeQuietly(Closeable closeable) {
 		try {
-			this.server.close();
-			for (SocketChannel connection : this.connections.values()) {
-				connection.close();
-			}
+			closeable.close();
 		}
 		catch (IOException ex) {
-			logger.debug("Failed to close the IPC socket", ex);
+			logger.debug("Failed to close " + closeable, ex);
 		}
-		this.directory.close();
 	}
 
 	/**

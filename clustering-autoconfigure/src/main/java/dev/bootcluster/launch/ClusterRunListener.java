@@ -23,7 +23,7 @@ import dev.bootcluster.worker.WorkerAgent;
  */
 public class ClusterRunListener implements SpringApplicationRunListener, Ordered {
 
-	static final String PROPERTIES_BEAN = "app.cluster-" + ClusterProperties.class.getName();
+	private static final String PROPERTIES_BEAN = "app.cluster-" + ClusterProperties.class.getName();
 
 	private final SpringApplication application;
 
@@ -45,7 +45,7 @@ public class ClusterRunListener implements SpringApplicationRunListener, Ordered
 			ConfigurableEnvironment environment) {
 		// Throws the post-processor's failure, if binding failed.
 		LaunchDecision decision = bootstrapContext.isRegistered(LaunchDecision.class)
-				? bootstrapContext.get(LaunchDecision.class) : LaunchDecision.decide(this.application, environment);
+				? bootstrapContext.get(LaunchDecision.class) : decideLate(environment);
 		this.properties = decision.properties();
 		switch (decision.mode()) {
 			case PRIMARY -> System.exit(new Primary(this.application, this.args, environment, this.properties).run());
@@ -58,6 +58,16 @@ public class ClusterRunListener implements SpringApplicationRunListener, Ordered
 		}
 	}
 
+	/**
+	 * Decide here when the post-processor did not, such as when it was left out of the
+	 * application's post-processors.
+	 */
+	private LaunchDecision decideLate(ConfigurableEnvironment environment) {
+		LaunchDecision decision = LaunchDecision.decide(this.application, environment);
+		decision.applyTo(environment);
+		return decision;
+	}
+
 	@Override
 	public void contextPrepared(ConfigurableApplicationContext context) {
 		if (this.properties != null) {
@@ -68,6 +78,7 @@ public class ClusterRunListener implements SpringApplicationRunListener, Ordered
 			context.addApplicationListener(this.worker);
 			context.getBeanFactory().registerSingleton("clusterWorkerAgent", this.worker);
 			context.getBeanFactory().registerSingleton("clusterClient", this.worker.client());
+			context.getBeanFactory().registerSingleton("clusterSingletonGate", this.worker.singletonGate());
 		}
 	}
 

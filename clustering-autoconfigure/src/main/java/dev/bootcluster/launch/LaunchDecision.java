@@ -1,9 +1,14 @@
 package dev.bootcluster.launch;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.SpringApplication;
+import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.Environment;
+import org.springframework.core.env.MapPropertySource;
 
 import dev.bootcluster.config.ClusterProperties;
 import dev.bootcluster.config.ClusterPropertiesBinder;
@@ -20,6 +25,12 @@ import dev.bootcluster.ipc.WorkerLaunch;
  * @param worker the worker's launch, in a worker
  */
 record LaunchDecision(LaunchMode mode, ClusterProperties properties, @Nullable WorkerLaunch worker) {
+
+	static final String SOURCE_NAME = "bootCluster";
+
+	static final String DEFAULTS_SOURCE_NAME = "bootClusterDefaults";
+
+	private static final String LEVEL_PATTERN = "logging.pattern.level";
 
 	/**
 	 * Bind the properties and decide. Only an application started from its own
@@ -39,6 +50,40 @@ record LaunchDecision(LaunchMode mode, ClusterProperties properties, @Nullable W
 		}
 		boolean primary = properties.isClusterRequested() && launchedFromMain(application);
 		return new LaunchDecision(primary ? LaunchMode.PRIMARY : LaunchMode.PLAIN, properties, null);
+	}
+
+	/**
+	 * Give a worker its identity and ports as properties, and tag every log line of the
+	 * primary and of each worker with who wrote it.
+	 * @param environment the environment
+	 */
+	void applyTo(ConfigurableEnvironment environment) {
+		Map<String, Object> defaults = new LinkedHashMap<>();
+		if (environment.getPropertySources().contains(DEFAULTS_SOURCE_NAME)) {
+			return;
+		}
+		if (this.mode == LaunchMode.WORKER && this.worker != null) {
+			Map<String, Object> fixed = new LinkedHashMap<>();
+			fixed.put("app.cluster.worker-id", this.worker.workerId());
+			fixed.put("app.cluster.worker-count", this.worker.workerCount());
+			fixed.put("server.port", this.worker.port());
+			if (this.worker.managementPort() != null) {
+				fixed.put("management.server.port", this.worker.managementPort());
+			}
+			environment.getPropertySources().addFirst(new MapPropertySource(SOURCE_NAME, fixed));
+			defaults.put(LEVEL_PATTERN, "%5p [worker-" + this.worker.workerId() + "]");
+			defaults.put("spring.lifecycle.timeout-per-shutdown-phase",
+					this.properties.getShutdownTimeout().toMillis() + "ms");
+			if (this.worker.workerId() > 0) {
+				defaults.put("spring.main.banner-mode", "off");
+			}
+		}
+		else if (this.mode == LaunchMode.PRIMARY) {
+			defaults.put(LEVEL_PATTERN, "%5p [primary]");
+		}
+		if (!defaults.isEmpty()) {
+			environment.getPropertySources().addLast(new MapPropertySource(DEFAULTS_SOURCE_NAME, defaults));
+		}
 	}
 
 	private static boolean launchedFromMain(SpringApplication application) {

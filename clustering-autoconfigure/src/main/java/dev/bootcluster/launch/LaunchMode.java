@@ -3,7 +3,7 @@ package dev.bootcluster.launch;
 /**
  * The role of this JVM, decided once the environment is prepared.
  */
-public enum LaunchMode {
+enum LaunchMode {
 
 	/** Launched by the user with cluster mode on: supervise workers, run no user code. */
 	PRIMARY,

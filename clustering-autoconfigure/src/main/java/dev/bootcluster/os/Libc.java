@@ -74,6 +74,15 @@ interface Libc extends Library {
 	int sched_setaffinity(int tid, long size, long[] mask) throws LastErrorException;
 
 	/**
+	 * Send a signal to a process.
+	 * @param pid the process
+	 * @param signal the signal
+	 * @return 0
+	 * @throws LastErrorException such as {@code ESRCH} for a process that ended
+	 */
+	int kill(int pid, int signal) throws LastErrorException;
+
+	/**
 	 * Return free memory at the top of the native heap to the system.
 	 * @param pad bytes to leave untrimmed
 	 * @return 1 if memory was released

@@ -8,7 +8,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @param workers the workers to start with
  * @param cores the cores the primary may use: what {@code max} means for a scale, and how
- * many workers may start at once (one per core, at least two)
+ * many workers may start at once
  * @param limit the most workers allowed
  * @param port the shared application port
  * @param managementPort the separate management port, if any

@@ -2,21 +2,26 @@ package dev.bootcluster.primary;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import dev.bootcluster.config.InstanceCount;
 import dev.bootcluster.ipc.ClusterMessage;
 import dev.bootcluster.ipc.ClusterMessage.Refused;
 import dev.bootcluster.ipc.ClusterStatus;
+import dev.bootcluster.ipc.ExitReason;
+import dev.bootcluster.ipc.PortSharing;
 import dev.bootcluster.os.ProcessMemory;
 
 /**
- * Answers what operators ask through any worker: the cluster's status, a rolling reload,
- * a scale. Checks each request and refuses it with the reason (a malformed or too large
- * size, a reload running, the cluster shutting down) before the supervisor acts on it.
- * Runs on the supervisor's thread.
+ * Answers what operators ask through any worker, and carries it out: the cluster's
+ * status, a rolling reload, a scale. Each request is checked first and refused with the
+ * reason (a malformed or too large size, the cluster shutting down). Runs on the
+ * supervisor's thread.
  */
 final class OperatorRequests {
 
@@ -32,24 +37,42 @@ final class OperatorRequests {
 
 	private final long startNanos = System.nanoTime();
 
+	private @Nullable RollingReload reload;
+
+	private int reloads;
+
+	/** A size asked for while a reload ran, applied when it ends. */
+	private @Nullable Integer sizeAfterReload;
+
 	OperatorRequests(Supervisor supervisor, WorkerSlots slots, ClusterPlan plan) {
 		this.supervisor = supervisor;
 		this.slots = slots;
 		this.plan = plan;
 	}
 
+	/**
+	 * Answer a request: a reply, or {@link Refused} with the reason.
+	 * @param request the request
+	 * @return the reply
+	 */
 	ClusterMessage.Reply answer(ClusterMessage.Request request) {
-		if (request instanceof ClusterMessage.ReloadRequest) {
-			return reload(request.id());
+		try {
+			if (request instanceof ClusterMessage.ReloadRequest) {
+				return reload(request.id());
+			}
+			if (request instanceof ClusterMessage.ScaleRequest scale) {
+				return scale(scale.id(), scale.instances());
+			}
+			return new ClusterMessage.StatusReply(request.id(), status());
 		}
-		if (request instanceof ClusterMessage.ScaleRequest scale) {
-			return scale(scale.id(), scale.instances());
+		catch (RuntimeException ex) {
+			logger.error("Failed to answer " + request, ex);
+			return new Refused(request.id(), "The primary could not answer: " + ex);
 		}
-		return new ClusterMessage.StatusReply(request.id(), status());
 	}
 
 	private ClusterMessage.Reply reload(long id) {
-		RollingReload running = this.supervisor.runningReload();
+		RollingReload running = runningReload();
 		if (running != null) {
 			return new ClusterMessage.ReloadReply(id, running.id(), false);
 		}
@@ -60,44 +83,99 @@ final class OperatorRequests {
 			return new Refused(id,
 					"Workers are still waiting to start after a scale or restarts; " + "reload once they are ready");
 		}
-		return new ClusterMessage.ReloadReply(id, this.supervisor.startReload().id(), true);
+		RollingReload started = new RollingReload(String.valueOf(++this.reloads),
+				this.slots.all().stream().filter((slot) -> !slot.isRetiring()).map(WorkerSlot::id).toList(),
+				this.supervisor.rollover(), this::reloadFinished);
+		this.reload = started;
+		started.start();
+		return new ClusterMessage.ReloadReply(id, started.id(), true);
 	}
 
-	private ClusterMessage.Reply scale(long id, String instances) {
+	private ClusterMessage.Reply scale(long id, @Nullable String instances) {
 		int target;
 		try {
-			target = InstanceCount.parse(instances).resolve(this.plan.cores());
+			target = InstanceCount.parse((instances != null) ? instances : "").resolve(this.plan.cores());
 		}
 		catch (IllegalArgumentException ex) {
 			return new Refused(id,
 					"Invalid value '" + instances + "' for property 'instances': expected " + ex.getMessage());
 		}
-		String tooMany = this.plan.limit().refusal(target);
+		String tooMany = this.plan.limit().refusal(target + this.slots.draining());
 		if (tooMany != null) {
-			return new Refused(id, "Cannot scale to " + instances + ": " + tooMany);
+			return new Refused(id, "Cannot scale to " + instances + ": " + tooMany
+					+ ((this.slots.draining() > 0) ? " (" + this.slots.draining() + " still draining count)" : ""));
 		}
 		if (this.supervisor.isShuttingDown()) {
 			return new Refused(id, "The cluster is shutting down");
 		}
 		int from = this.slots.configured();
-		if (this.supervisor.runningReload() != null) {
-			this.supervisor.resizeAfterReload(target);
+		RollingReload running = runningReload();
+		if (running != null) {
+			logger.info("Scaling to " + target + " workers once reload " + running.id() + " has ended");
+			this.sizeAfterReload = target;
 		}
 		else if (target == from) {
 			logger.info("Scale to " + target + " workers: the cluster has " + from + " already");
 		}
 		else {
-			this.supervisor.resize(target);
+			resize(target);
 		}
 		return new ClusterMessage.ScaleReply(id, from, target);
 	}
 
+	/**
+	 * Grow or shrink the cluster: new ids start a few at a time, the highest ids drain.
+	 */
+	private void resize(int target) {
+		logger.info("Scaling from " + this.slots.configured() + " to " + target + " workers");
+		List<WorkerSlot> added = new ArrayList<>();
+		for (int id = 0; id < target; id++) {
+			WorkerSlot slot = this.slots.slot(id);
+			if (slot == null) {
+				added.add(this.slots.add(id));
+			}
+			else if (slot.isRetiring()) {
+				// Its process still drains: start a new one beside it.
+				slot.keep();
+				added.add(slot);
+			}
+		}
+		for (WorkerSlot slot : this.slots.all()) {
+			if (slot.id() >= target && !slot.isRetiring()) {
+				slot.retire();
+				WorkerRun current = slot.current();
+				if (current != null && current.isLive()) {
+					this.supervisor.retire(current, ExitReason.SCALE);
+				}
+				else {
+					this.slots.remove(slot);
+				}
+			}
+		}
+		added.forEach(this.supervisor::enqueue);
+	}
+
+	private void reloadFinished() {
+		if (this.supervisor.isShuttingDown()) {
+			return;
+		}
+		PrimaryFootprint.shrink();
+		Integer target = this.sizeAfterReload;
+		this.sizeAfterReload = null;
+		if (target != null && target != this.slots.configured()) {
+			resize(target);
+		}
+	}
+
+	private @Nullable RollingReload runningReload() {
+		return (this.reload != null && this.reload.isRunning()) ? this.reload : null;
+	}
+
 	ClusterStatus status() {
-		RollingReload reload = this.supervisor.lastReload();
 		return new ClusterStatus(ProcessHandle.current().pid(), this.started,
 				Duration.ofNanos(System.nanoTime() - this.startNanos).toMillis(), ProcessMemory.residentBytes(),
 				this.slots.configured(), this.slots.ready(), this.plan.port(), this.plan.managementPort(),
-				"inherited-socket", this.slots.status(), (reload != null) ? reload.status() : null);
+				PortSharing.INHERITED_SOCKET, this.slots.status(), (this.reload != null) ? this.reload.status() : null);
 	}
 
 }

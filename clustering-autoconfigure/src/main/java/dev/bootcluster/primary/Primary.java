@@ -18,7 +18,6 @@ import org.springframework.core.env.ConfigurableEnvironment;
 
 import dev.bootcluster.config.ClusterProperties;
 import dev.bootcluster.config.InstanceCount;
-import dev.bootcluster.config.ServerPorts;
 import dev.bootcluster.ipc.ConnectionTable;
 import dev.bootcluster.ipc.IpcServer;
 import dev.bootcluster.ipc.RunDirectory;
@@ -139,9 +138,8 @@ public final class Primary {
 			return null;
 		}
 		try (ServerSocket probe = new ServerSocket()) {
-			// Every worker binds the management port itself; make sure it is free (or
-			// pick
-			// a free one for port 0) before any worker is started.
+			// Every worker binds the management port itself: check it is free, or pick a
+			// free one for port 0, before any worker is started.
 			probe.bind(new InetSocketAddress(ports.managementAddress(), port));
 			return probe.getLocalPort();
 		}

@@ -7,10 +7,15 @@ import java.util.Deque;
 import org.jspecify.annotations.Nullable;
 
 import dev.bootcluster.config.ClusterProperties;
+import dev.bootcluster.ipc.ExitReason;
 
 /**
  * Decides, for one worker id, how long to wait before restarting it after a failure, and
- * when failures come so fast that the primary should give up (a crash loop).
+ * when failures come so fast that the primary should give up (a crash loop). Only a
+ * worker that cannot run counts toward the crash loop: one that failed before it became
+ * ready, or that crashed (exited by itself) within {@code min-ready-time} of it. A worker
+ * that was ready and was killed from outside (SIGKILL, the kernel's OOM killer, a SIGTERM
+ * from another process) is restarted with backoff, and never stops the cluster by itself.
  */
 final class RestartPolicy {
 
@@ -29,28 +34,49 @@ final class RestartPolicy {
 	 * Record a failure.
 	 * @param nowNanos the time of the failure, from {@link System#nanoTime()}
 	 * @param uptime how long the failed worker had run
-	 * @return the delay before the restart, or {@code null} when the worker failed
+	 * @param readyFor how long it had been ready, or {@code null} if it never was
+	 * @param reason how it ended
+	 * @return the delay before the restart, or {@code null} when the worker failed to run
 	 * {@code max-attempts} times within the window and the primary should give up
 	 */
-	@Nullable Duration onFailure(long nowNanos, Duration uptime) {
+	@Nullable Duration onFailure(long nowNanos, Duration uptime, @Nullable Duration readyFor, ExitReason reason) {
 		if (uptime.compareTo(this.config.getStableUptime()) >= 0) {
 			// It ran stably: this is not a crash loop, start over.
 			this.nextDelay = this.config.getInitialBackoff();
 			this.failureTimes.clear();
 		}
-		this.failureTimes.addLast(nowNanos);
 		long windowStart = nowNanos - this.config.getWindow().toNanos();
-		while (this.failureTimes.peekFirst() - windowStart < 0) {
+		while (!this.failureTimes.isEmpty() && this.failureTimes.peekFirst() - windowStart < 0) {
 			this.failureTimes.removeFirst();
 		}
-		if (this.failureTimes.size() >= this.config.getMaxAttempts()) {
-			return null;
+		if (!servedBeforeFailing(readyFor, reason)) {
+			this.failureTimes.addLast(nowNanos);
+			if (this.failureTimes.size() >= this.config.getMaxAttempts()) {
+				return null;
+			}
 		}
 		Duration delay = this.nextDelay;
 		double next = this.nextDelay.toNanos() * this.config.getMultiplier();
 		long maxNanos = this.config.getMaxBackoff().toNanos();
 		this.nextDelay = Duration.ofNanos((next >= maxNanos) ? maxNanos : (long) next);
 		return delay;
+	}
+
+	/**
+	 * Whether a failure came once the worker served, and so does not count toward the
+	 * crash loop: it was killed from outside after it became ready, or it crashed after
+	 * serving for {@code min-ready-time}.
+	 * @param readyFor how long the worker had been ready, or {@code null} if it never was
+	 * @param reason how it ended
+	 * @return {@code true} when it does not count
+	 */
+	boolean servedBeforeFailing(@Nullable Duration readyFor, ExitReason reason) {
+		if (readyFor == null) {
+			return false;
+		}
+		boolean fromOutside = reason == ExitReason.KILLED || reason == ExitReason.TERMINATED
+				|| reason == ExitReason.HEARTBEAT_TIMEOUT;
+		return fromOutside || readyFor.compareTo(this.config.getMinReadyTime()) >= 0;
 	}
 
 	/**

@@ -1,4 +1,4 @@
-package dev.bootcluster.config;
+package dev.bootcluster.primary;
 
 import java.net.InetAddress;
 
@@ -18,7 +18,7 @@ import org.springframework.core.env.Environment;
  * @param managementPort {@code management.server.port}, if set
  * @param managementAddress {@code management.server.address}, if set
  */
-public record ServerPorts(int port, @Nullable InetAddress address, int backlog, @Nullable Integer managementPort,
+record ServerPorts(int port, @Nullable InetAddress address, int backlog, @Nullable Integer managementPort,
 		@Nullable InetAddress managementAddress) {
 
 	private static final int DEFAULT_PORT = 8080;
@@ -30,7 +30,7 @@ public record ServerPorts(int port, @Nullable InetAddress address, int backlog, 
 	 * @param environment the environment with every Spring Boot property source
 	 * @return the ports
 	 */
-	public static ServerPorts bind(Environment environment) {
+	static ServerPorts bind(Environment environment) {
 		Binder binder = Binder.get(environment);
 		return new ServerPorts(binder.bind("server.port", Integer.class).orElse(DEFAULT_PORT),
 				binder.bind("server.address", InetAddress.class).orElse(null),

@@ -1,11 +1,10 @@
 package dev.bootcluster.primary;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.random.RandomGenerator;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -17,14 +16,17 @@ import dev.bootcluster.ipc.ExitReason;
 import dev.bootcluster.ipc.WorkerState;
 
 /**
- * The primary's state machine, run on the {@link SupervisorLoop}: start every worker (a
- * few at a time), restart the ones that exit unasked with backoff, give up on a crash
- * loop, roll reloads, resize, and stop everything on shutdown. Operators' requests are
- * answered by {@link OperatorRequests}.
+ * The primary's state machine, run on the {@link SupervisorLoop}: starts every worker (a
+ * few at a time), follows each process from fork to exit, and stops everything on
+ * shutdown. Its collaborators decide the rest: {@link Restarts} what a failure means,
+ * {@link Rollover} replacements (reloads and {@link Recycling}), {@link OperatorRequests}
+ * what operators ask for, {@link Leadership} which worker runs the single-worker jobs.
  */
-final class Supervisor implements RollingReload.Workers {
+final class Supervisor implements Rollover.Workers {
 
 	private static final Log logger = LogFactory.getLog(Supervisor.class);
+
+	private static final Duration HEALTH_CHECK_PERIOD = Duration.ofSeconds(1);
 
 	private final ClusterProperties properties;
 
@@ -32,11 +34,19 @@ final class Supervisor implements RollingReload.Workers {
 
 	private final SupervisorLoop loop = new SupervisorLoop();
 
-	private final OperatorRequests requests;
-
 	private final WorkerSlots slots;
 
 	private final WorkerProcesses processes;
+
+	private final Rollover rollover = new Rollover(this);
+
+	private final Restarts restarts;
+
+	private final Recycling recycling;
+
+	private final OperatorRequests requests;
+
+	private final Leadership leadership;
 
 	private final CompletableFuture<Integer> exitCode = new CompletableFuture<>();
 
@@ -45,13 +55,6 @@ final class Supervisor implements RollingReload.Workers {
 	private volatile boolean stopRequested;
 
 	private @Nullable Replier replier;
-
-	private @Nullable RollingReload reload;
-
-	private int reloads;
-
-	/** A size asked for while a reload ran, applied when it ends. */
-	private @Nullable Integer resizeAfterReload;
 
 	private boolean announcedReady;
 
@@ -63,8 +66,12 @@ final class Supervisor implements RollingReload.Workers {
 		this.properties = properties;
 		this.plan = plan;
 		this.slots = new WorkerSlots(plan.workers(), properties.getRestart());
-		this.requests = new OperatorRequests(this, this.slots, plan);
 		this.processes = new WorkerProcesses(properties, launcher, this.loop, this.slots, this::exited);
+		this.restarts = new Restarts(properties.getRestart(), this.loop, this::enqueue, () -> shutdown(1));
+		this.recycling = new Recycling(new WorkerHealth(properties.getWorker(), RandomGenerator.getDefault()),
+				this.rollover, this::send);
+		this.requests = new OperatorRequests(this, this.slots, plan);
+		this.leadership = new Leadership(this::send);
 	}
 
 	/**
@@ -76,6 +83,10 @@ final class Supervisor implements RollingReload.Workers {
 	int run(Replier replier) {
 		this.replier = replier;
 		this.loop.execute(() -> this.slots.all().forEach(this::enqueue));
+		this.loop.every(HEALTH_CHECK_PERIOD, () -> {
+			this.recycling.onTick(this.slots.runs());
+			this.leadership.reconcile(this.slots.runs());
+		});
 		try {
 			return this.exitCode.get();
 		}
@@ -121,21 +132,38 @@ final class Supervisor implements RollingReload.Workers {
 		}
 		else if (message instanceof ClusterMessage.Heartbeat heartbeat) {
 			run.heartbeat(heartbeat);
+			this.recycling.onHeartbeat(run);
 		}
-		else if (message instanceof ClusterMessage.Stopping && run.state() != WorkerState.DRAINING) {
-			logger.info(run.describe() + " is shutting down on its own");
+		else if (message instanceof ClusterMessage.Stopping) {
+			run.closing();
+			if (run.state() != WorkerState.DRAINING) {
+				logger.info(run.describe() + " is shutting down on its own");
+			}
 		}
-		else if (message instanceof ClusterMessage.Request request && this.replier != null) {
-			this.replier.send(pid, this.requests.answer(request));
+		else if (message instanceof ClusterMessage.LeadershipReleased released) {
+			this.leadership.released(run, released.term());
+		}
+		else if (message instanceof ClusterMessage.Request request) {
+			send(pid, this.requests.answer(request));
+		}
+		this.leadership.reconcile(this.slots.runs());
+	}
+
+	private void send(long pid, ClusterMessage message) {
+		if (this.replier != null) {
+			this.replier.send(pid, message);
 		}
 	}
 
-	private void enqueue(WorkerSlot slot) {
+	/**
+	 * Queue a worker id to start when fewer than the plan allows are starting.
+	 * @param slot the worker id
+	 */
+	void enqueue(WorkerSlot slot) {
 		this.slots.await(slot);
 		startWaiting();
 	}
 
-	/** Start waiting workers while fewer than the plan allows are starting. */
 	private void startWaiting() {
 		while (!isShuttingDown() && this.slots.hasWaiting() && this.slots.starting() < this.plan.maxStarting()) {
 			launch(this.slots.nextWaiting());
@@ -148,7 +176,7 @@ final class Supervisor implements RollingReload.Workers {
 		}
 		WorkerRun run = this.processes.start(slot.id(), this.slots.configured());
 		if (run == null) {
-			shutdown(1);
+			this.restarts.couldNotStart(slot);
 			return;
 		}
 		slot.current(run);
@@ -159,145 +187,63 @@ final class Supervisor implements RollingReload.Workers {
 		if (run.state() != WorkerState.STARTING) {
 			return;
 		}
-		if (this.reload != null && this.reload.owns(run)) {
-			logger.info(run.describe() + " (replacement) ready in " + seconds(run.uptime()));
-			this.reload.onReady(run);
-			afterReloadStep();
-			return;
+		if (this.rollover.owns(run)) {
+			logger.info(run.describe() + " (replacement) ready in " + LogFormat.seconds(run.uptime()));
+			this.rollover.onReady(run);
 		}
-		run.state(WorkerState.READY);
-		logger.info(run.describe() + " ready in " + seconds(run.uptime()));
-		if (!this.announcedReady && this.slots.allReady()) {
-			this.announcedReady = true;
-			logger.info("Cluster ready: " + this.slots.configured() + " workers in "
-					+ seconds(Duration.ofNanos(System.nanoTime() - this.startNanos)));
-			PrimaryFootprint.shrink();
+		else {
+			run.state(WorkerState.READY);
+			logger.info(run.describe() + " ready in " + LogFormat.seconds(run.uptime()));
+			if (!this.announcedReady && this.slots.allReady()) {
+				this.announcedReady = true;
+				logger.info("Cluster ready: " + this.slots.configured() + " workers in "
+						+ LogFormat.seconds(Duration.ofNanos(System.nanoTime() - this.startNanos)));
+				PrimaryFootprint.shrink();
+			}
 		}
 		startWaiting();
 	}
 
 	private void exited(WorkerRun run, int code) {
 		WorkerState previous = run.state();
-		run.state((previous == WorkerState.DRAINING || this.shuttingDown) ? WorkerState.STOPPED : WorkerState.FAILED);
+		boolean asked = previous == WorkerState.DRAINING || isShuttingDown();
+		run.state(asked ? WorkerState.STOPPED : WorkerState.FAILED);
 		WorkerSlot slot = this.slots.slotOf(run);
-		if (this.reload != null && this.reload.owns(run)) {
-			this.reload.onExit(run, code);
-			afterReloadStep();
+		if (asked) {
+			stopped(slot, run, code);
 		}
-		else if (slot != null && slot.current() == run && run.state() == WorkerState.STOPPED) {
-			slot.lastExit(ExitStatus.record(code, ExitReason.REQUESTED));
-			logger.info(run.describe() + " stopped (" + ExitStatus.describe(code) + ")");
-			if (slot.isRetiring()) {
-				this.slots.remove(slot);
-			}
+		if (this.rollover.owns(run)) {
+			this.rollover.onExit(run, code);
 		}
-		else if (slot != null && slot.current() == run) {
-			failed(slot, run, code, previous);
+		else if (!asked && slot != null && slot.current() == run) {
+			this.restarts.failed(slot, run, code, previous);
 		}
 		finishIfStopped();
 		startWaiting();
+		this.leadership.reconcile(this.slots.runs());
 	}
 
-	private void failed(WorkerSlot slot, WorkerRun run, int code, WorkerState previous) {
-		ExitReason reason = (run.exitReason() != null) ? run.exitReason() : ExitStatus.unaskedReason(code);
+	private void stopped(@Nullable WorkerSlot slot, WorkerRun run, int code) {
+		ExitReason reason = (run.exitReason() != null) ? run.exitReason() : ExitReason.SHUTDOWN;
+		logger.info(run.describe() + " stopped (" + reason.value() + ", " + ExitStatus.describe(code) + ")");
+		if (slot == null) {
+			return;
+		}
 		slot.lastExit(ExitStatus.record(code, reason));
-		Duration delay = slot.restartPolicy().onFailure(System.nanoTime(), run.uptime());
-		if (delay == null) {
-			logger.error(run.describe() + " failed " + slot.restartPolicy().recentFailures() + " times within "
-					+ this.properties.getRestart().getWindow().toSeconds() + " s; stopping the cluster."
-					+ ((previous == WorkerState.STARTING) ? " It never became ready. " : " ") + "Its last output:"
-					+ System.lineSeparator()
-					+ String.join(System.lineSeparator(), ExitStatus.excerpt(run.handle().outputTail())));
-			shutdown(1);
-			return;
+		if (reason.isRecycling()) {
+			slot.countRestart();
 		}
-		logger.warn(run.describe() + " exited with " + ExitStatus.describe(code) + " after " + seconds(run.uptime())
-				+ "; restarting in " + seconds(delay) + " (restart " + slot.countRestart() + ")");
-		this.loop.schedule(() -> {
-			// A reload may have replaced the process meanwhile.
-			if (slot.current() == run) {
-				enqueue(slot);
-			}
-		}, delay);
-	}
-
-	/**
-	 * Grow or shrink the cluster: new ids start a few at a time, the highest ids drain.
-	 * @param target the number of workers
-	 */
-	void resize(int target) {
-		logger.info("Scaling from " + this.slots.configured() + " to " + target + " workers");
-		List<WorkerSlot> added = new ArrayList<>();
-		for (int id = 0; id < target; id++) {
-			WorkerSlot slot = this.slots.slot(id);
-			if (slot == null) {
-				added.add(this.slots.add(id));
-			}
-			else if (slot.isRetiring()) {
-				// Its process still drains: start a new one beside it.
-				slot.keep();
-				added.add(slot);
-			}
-		}
-		for (WorkerSlot slot : this.slots.all()) {
-			if (slot.id() >= target && !slot.isRetiring()) {
-				slot.retire();
-				if (slot.isLive()) {
-					retire(slot.current());
-				}
-				else {
-					this.slots.remove(slot);
-				}
-			}
-		}
-		added.forEach(this::enqueue);
-	}
-
-	/**
-	 * Start a rolling reload of every worker id the cluster keeps.
-	 * @return the reload
-	 */
-	RollingReload startReload() {
-		RollingReload started = new RollingReload(String.valueOf(++this.reloads),
-				this.slots.all().stream().filter((slot) -> !slot.isRetiring()).map(WorkerSlot::id).toList(), this);
-		this.reload = started;
-		started.start();
-		afterReloadStep();
-		return started;
-	}
-
-	/**
-	 * Resize once the running reload has ended: a reload replaces the ids it started
-	 * with, one at a time.
-	 * @param target the number of workers
-	 */
-	void resizeAfterReload(int target) {
-		logger.info("Scaling to " + target + " workers once reload " + this.reload.id() + " has ended");
-		this.resizeAfterReload = target;
-	}
-
-	private void afterReloadStep() {
-		if (this.reload == null || this.reload.isRunning() || this.shuttingDown) {
-			return;
-		}
-		PrimaryFootprint.shrink();
-		Integer target = this.resizeAfterReload;
-		this.resizeAfterReload = null;
-		if (target != null && target != this.slots.configured()) {
-			resize(target);
+		if (slot.current() == run && slot.isRetiring()) {
+			this.slots.remove(slot);
 		}
 	}
 
-	@Nullable RollingReload runningReload() {
-		return (this.reload != null && this.reload.isRunning()) ? this.reload : null;
+	Rollover rollover() {
+		return this.rollover;
 	}
 
 	boolean isShuttingDown() {
 		return this.shuttingDown || this.stopRequested;
-	}
-
-	@Nullable RollingReload lastReload() {
-		return this.reload;
 	}
 
 	@Override
@@ -307,8 +253,13 @@ final class Supervisor implements RollingReload.Workers {
 	}
 
 	@Override
-	public @Nullable WorkerRun startReplacement(int workerId) {
-		WorkerRun old = current(workerId);
+	public boolean keeps(int workerId) {
+		WorkerSlot slot = this.slots.slot(workerId);
+		return slot != null && !slot.isRetiring();
+	}
+
+	@Override
+	public @Nullable WorkerRun startReplacement(int workerId, @Nullable WorkerRun old) {
 		WorkerRun run = this.processes.start(workerId, this.slots.configured());
 		if (run != null) {
 			logger.info(run.describe() + " starting to replace " + ((old != null) ? "pid " + old.pid() : "no process"));
@@ -323,27 +274,31 @@ final class Supervisor implements RollingReload.Workers {
 		if (slot != null) {
 			slot.current(replacement);
 		}
+		if (slot == null || slot.isRetiring()) {
+			// A scale down removed its id while it started.
+			retire(replacement, ExitReason.SCALE);
+		}
 	}
 
 	@Override
-	public void retire(WorkerRun old) {
-		this.processes.retire(old);
+	public void retire(WorkerRun old, ExitReason reason) {
+		this.processes.retire(old, reason);
 	}
 
 	private void shutdown(int code) {
 		if (this.shuttingDown) {
 			return;
 		}
-		if (this.reload != null) {
-			this.reload.abort();
-		}
 		this.shuttingDown = true;
 		this.shutdownExitCode = code;
+		this.rollover.stop();
 		this.slots.clearWaiting();
 		Collection<WorkerRun> live = this.slots.runs();
 		logger.info("Stopping " + live.size() + " workers (graceful, up to "
-				+ seconds(this.properties.getShutdownTimeout()) + ")");
-		live.stream().filter((run) -> run.state() != WorkerState.DRAINING).forEach(this::retire);
+				+ LogFormat.seconds(this.properties.getShutdownTimeout()) + ")");
+		live.stream()
+			.filter((run) -> run.state() != WorkerState.DRAINING)
+			.forEach((run) -> retire(run, ExitReason.SHUTDOWN));
 		finishIfStopped();
 	}
 
@@ -352,10 +307,6 @@ final class Supervisor implements RollingReload.Workers {
 			logger.info("All workers stopped");
 			this.exitCode.complete(this.shutdownExitCode);
 		}
-	}
-
-	static String seconds(Duration duration) {
-		return String.format("%.1f s", duration.toMillis() / 1000.0);
 	}
 
 	/**

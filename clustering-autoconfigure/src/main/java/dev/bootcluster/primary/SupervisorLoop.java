@@ -2,6 +2,7 @@ package dev.bootcluster.primary;
 
 import java.time.Duration;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -28,7 +29,12 @@ final class SupervisorLoop {
 	 * @param task the task
 	 */
 	void execute(Runnable task) {
-		this.executor.execute(guarded(task));
+		try {
+			this.executor.execute(guarded(task));
+		}
+		catch (RejectedExecutionException ex) {
+			// Stopped: the primary is exiting, and so is every worker.
+		}
 	}
 
 	/**
@@ -37,7 +43,22 @@ final class SupervisorLoop {
 	 * @param delay the delay
 	 */
 	void schedule(Runnable task, Duration delay) {
-		this.executor.schedule(guarded(task), delay.toMillis(), TimeUnit.MILLISECONDS);
+		try {
+			this.executor.schedule(guarded(task), delay.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (RejectedExecutionException ex) {
+			// Stopped: the primary is exiting, and so is every worker.
+		}
+	}
+
+	/**
+	 * Run a task on the loop periodically, until the loop stops.
+	 * @param period the time between runs
+	 * @param task the task
+	 */
+	void every(Duration period, Runnable task) {
+		this.executor.scheduleWithFixedDelay(guarded(task), period.toMillis(), period.toMillis(),
+				TimeUnit.MILLISECONDS);
 	}
 
 	/**

@@ -25,6 +25,12 @@ interface WorkerHandle {
 	void kill();
 
 	/**
+	 * Have the JVM print every thread's stack to its output (SIGQUIT), which reaches the
+	 * primary's output.
+	 */
+	void threadDump();
+
+	/**
 	 * The last lines the worker wrote to stdout and stderr.
 	 * @return the lines, oldest first
 	 */

@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
+import dev.bootcluster.os.Signals;
+
 /**
  * A worker JVM forked by the primary. It inherits the shared socket as its standard
  * input; its output is copied to the primary's, and the last lines are kept to explain a
@@ -99,6 +101,11 @@ final class WorkerProcess implements WorkerHandle {
 	@Override
 	public void kill() {
 		this.process.toHandle().destroyForcibly();
+	}
+
+	@Override
+	public void threadDump() {
+		Signals.threadDump(pid());
 	}
 
 	@Override

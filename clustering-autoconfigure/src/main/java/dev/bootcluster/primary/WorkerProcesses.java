@@ -67,7 +67,7 @@ final class WorkerProcesses {
 	private void killIfStillStarting(WorkerRun run) {
 		if (run.state() == WorkerState.STARTING) {
 			logger.warn(run.describe() + " did not become ready within "
-					+ Supervisor.seconds(this.properties.getStartupTimeout()) + "; killing it");
+					+ LogFormat.seconds(this.properties.getStartupTimeout()) + "; killing it");
 			run.exitReason(ExitReason.STARTUP_TIMEOUT);
 			run.handle().kill();
 		}
@@ -77,16 +77,17 @@ final class WorkerProcesses {
 	 * Drain a process and stop it (SIGTERM), then kill it if it is still running after
 	 * the shutdown timeout.
 	 * @param run the process
+	 * @param reason why, for its exit record
 	 */
-	void retire(WorkerRun run) {
+	void retire(WorkerRun run, ExitReason reason) {
 		run.state(WorkerState.DRAINING);
-		run.exitReason(ExitReason.REQUESTED);
+		run.exitReason(reason);
 		logger.info(run.describe() + " draining");
 		run.handle().stop();
 		this.loop.schedule(() -> {
 			if (run.isLive()) {
 				logger.warn(run.describe() + " did not stop within "
-						+ Supervisor.seconds(this.properties.getShutdownTimeout()) + "; killing it");
+						+ LogFormat.seconds(this.properties.getShutdownTimeout()) + "; killing it");
 				run.handle().kill();
 			}
 		}, this.properties.getShutdownTimeout());

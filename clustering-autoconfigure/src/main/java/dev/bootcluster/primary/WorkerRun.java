@@ -26,9 +26,19 @@ final class WorkerRun {
 
 	private WorkerState state = WorkerState.STARTING;
 
+	private long readyNanos;
+
 	private @Nullable ExitReason exitReason;
 
-	private ClusterMessage.Heartbeat heartbeat = new ClusterMessage.Heartbeat(0, 0, 0, 0);
+	private ClusterMessage.Heartbeat heartbeat = new ClusterMessage.Heartbeat(0, 0, 0, 0, 0, 0);
+
+	private long lastHeardNanos = this.startedNanos;
+
+	private final WorkerHealth.Track track = new WorkerHealth.Track();
+
+	private boolean beingReplaced;
+
+	private boolean closing;
 
 	WorkerRun(int workerId, WorkerHandle handle) {
 		this.workerId = workerId;
@@ -52,6 +62,10 @@ final class WorkerRun {
 	}
 
 	void state(WorkerState state) {
+		if (state == WorkerState.READY && this.readyNanos == 0) {
+			this.readyNanos = System.nanoTime();
+			this.lastHeardNanos = this.readyNanos;
+		}
 		this.state = state;
 	}
 
@@ -61,6 +75,14 @@ final class WorkerRun {
 
 	Duration uptime() {
 		return Duration.ofNanos(System.nanoTime() - this.startedNanos);
+	}
+
+	/**
+	 * How long this process has been ready, draining included.
+	 * @return the time since it became ready, or {@code null} if it never was
+	 */
+	@Nullable Duration readyFor() {
+		return (this.readyNanos != 0) ? Duration.ofNanos(System.nanoTime() - this.readyNanos) : null;
 	}
 
 	/**
@@ -77,6 +99,48 @@ final class WorkerRun {
 
 	void heartbeat(ClusterMessage.Heartbeat heartbeat) {
 		this.heartbeat = heartbeat;
+		this.lastHeardNanos = System.nanoTime();
+	}
+
+	ClusterMessage.Heartbeat lastHeartbeat() {
+		return this.heartbeat;
+	}
+
+	/**
+	 * When the primary last heard from this process: its last heartbeat, or when it
+	 * became ready.
+	 * @return the time, from {@link System#nanoTime()}
+	 */
+	long lastHeardNanos() {
+		return this.lastHeardNanos;
+	}
+
+	WorkerHealth.Track track() {
+		return this.track;
+	}
+
+	/**
+	 * Whether a replacement for this process's health was queued: it is judged no more.
+	 * @return {@code true} once one was
+	 */
+	boolean isBeingReplaced() {
+		return this.beingReplaced;
+	}
+
+	void beingReplaced() {
+		this.beingReplaced = true;
+	}
+
+	/**
+	 * Whether the application in this process has begun to close, whoever asked.
+	 * @return {@code true} once it said so
+	 */
+	boolean isClosing() {
+		return this.closing;
+	}
+
+	void closing() {
+		this.closing = true;
 	}
 
 	ClusterStatus.Worker status(int restarts, ClusterStatus.@Nullable Exit lastExit) {

@@ -96,6 +96,14 @@ final class WorkerSlots {
 		return List.copyOf(this.runs.values());
 	}
 
+	/**
+	 * The processes of ids a scale down is removing that have not exited yet.
+	 * @return how many
+	 */
+	int draining() {
+		return (int) this.slots.stream().filter((slot) -> slot.isRetiring() && slot.isLive()).count();
+	}
+
 	long starting() {
 		return this.runs.values().stream().filter((run) -> run.state() == WorkerState.STARTING).count();
 	}

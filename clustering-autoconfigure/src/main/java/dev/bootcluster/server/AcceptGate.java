@@ -1,7 +1,5 @@
 package dev.bootcluster.server;
 
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 import org.jspecify.annotations.Nullable;
@@ -16,7 +14,9 @@ import org.jspecify.annotations.Nullable;
  * gate once the application accepts traffic (and has warmed up); until then the
  * connections wait in the shared accept queue for the workers that are ready.
  * <p>
- * There is one inherited listening socket per worker process, so there is one gate.
+ * There is one inherited listening socket per worker process, so there is one gate, kept
+ * in a static field: Tomcat creates the endpoint that waits on it by class name, with no
+ * way to hand it one.
  */
 public final class AcceptGate {
 
@@ -24,7 +24,9 @@ public final class AcceptGate {
 
 	private static final long POLL_MILLIS = 10;
 
-	private final CountDownLatch open = new CountDownLatch(1);
+	private final Object monitor = new Object();
+
+	private volatile boolean open;
 
 	private volatile @Nullable ConnectionBalance balance;
 
@@ -60,15 +62,27 @@ public final class AcceptGate {
 	 * Let the acceptors take connections.
 	 */
 	public void open() {
-		this.open.countDown();
+		synchronized (this.monitor) {
+			this.open = true;
+			this.monitor.notifyAll();
+		}
+	}
+
+	/**
+	 * Take no more connections: the primary is replacing this worker because it is hung,
+	 * and the shared queue's connections are better served by the others. An accept that
+	 * already waits on the socket may still take one.
+	 */
+	public void close() {
+		this.open = false;
 	}
 
 	/**
 	 * Whether the acceptors may take connections.
-	 * @return {@code true} once opened
+	 * @return {@code true} while open
 	 */
 	public boolean isOpen() {
-		return this.open.getCount() == 0;
+		return this.open;
 	}
 
 	/**
@@ -78,9 +92,9 @@ public final class AcceptGate {
 	 */
 	boolean await(BooleanSupplier keepWaiting) {
 		try {
-			while (keepWaiting.getAsBoolean()) {
-				if (this.open.await(POLL_MILLIS, TimeUnit.MILLISECONDS)) {
-					return true;
+			synchronized (this.monitor) {
+				while (!this.open && keepWaiting.getAsBoolean()) {
+					this.monitor.wait(POLL_MILLIS);
 				}
 			}
 		}

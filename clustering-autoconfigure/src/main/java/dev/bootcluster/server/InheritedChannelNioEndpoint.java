@@ -12,7 +12,7 @@ import dev.bootcluster.os.StandardStreams;
  * than its share of the connections ({@link ConnectionBalance}). Closing it on pause
  * leaves the shared accept queue to the other workers.
  */
-public class InheritedChannelNioEndpoint extends ListenerFirstNioEndpoint {
+class InheritedChannelNioEndpoint extends ListenerFirstNioEndpoint {
 
 	private final AcceptGate gate = AcceptGate.inheritedSocket();
 

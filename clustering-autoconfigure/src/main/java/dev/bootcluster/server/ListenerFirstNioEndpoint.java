@@ -21,7 +21,7 @@ import org.apache.tomcat.util.net.NioEndpoint;
  * the endpoint stops, connections this worker already accepted are served normally (with
  * keep-alive turned off by Tomcat) rather than answered with 503 because it is paused.
  */
-public abstract class ListenerFirstNioEndpoint extends NioEndpoint {
+abstract class ListenerFirstNioEndpoint extends NioEndpoint {
 
 	private volatile boolean listenerClosed;
 

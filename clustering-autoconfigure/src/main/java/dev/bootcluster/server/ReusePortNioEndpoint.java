@@ -14,7 +14,7 @@ import org.springframework.util.ReflectionUtils;
  * a second port (the management port) beside the inherited one. Each worker has its own
  * accept queue on that port; Linux only lets processes of the same user share it.
  */
-public class ReusePortNioEndpoint extends ListenerFirstNioEndpoint {
+class ReusePortNioEndpoint extends ListenerFirstNioEndpoint {
 
 	private static final Field SERVER_SOCKET = serverSocketField();
 

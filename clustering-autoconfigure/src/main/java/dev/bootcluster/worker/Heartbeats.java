@@ -7,14 +7,22 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
 import dev.bootcluster.ipc.ClusterMessage;
 import dev.bootcluster.os.ProcessMemory;
+import dev.bootcluster.server.AcceptGate;
+import dev.bootcluster.server.RequestThreads;
 
 /**
- * Tells the primary every two seconds how this worker is: heap, resident memory and the
- * requests it has served.
+ * Tells the primary every two seconds how this worker is: heap, resident memory, the
+ * requests it has served and how busy its request threads are. The primary recycles and
+ * watches workers by what they say here, and counts a silent one as hung.
  */
 final class Heartbeats {
+
+	private static final Log logger = LogFactory.getLog(Heartbeats.class);
 
 	private static final long PERIOD_MILLIS = 2000;
 
@@ -23,6 +31,8 @@ final class Heartbeats {
 	private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
 
 	private final PrimaryConnection connection;
+
+	private volatile RequestThreads requestThreads = RequestThreads.UNKNOWN;
 
 	Heartbeats(PrimaryConnection connection) {
 		this.connection = connection;
@@ -36,14 +46,37 @@ final class Heartbeats {
 		scheduler.scheduleAtFixedRate(this::send, 0, PERIOD_MILLIS, TimeUnit.MILLISECONDS);
 	}
 
+	/**
+	 * Report how busy the request threads are, once the web server serves.
+	 * @param threads the web server's request threads
+	 */
+	void watch(RequestThreads threads) {
+		this.requestThreads = threads;
+	}
+
+	/**
+	 * Count a request this worker finished. Warm-up requests, served before the accept
+	 * gate opens, are not the application's traffic and are left out.
+	 */
 	void requestServed() {
-		this.requestsServed.incrementAndGet();
+		if (AcceptGate.inheritedSocket().isOpen()) {
+			this.requestsServed.incrementAndGet();
+		}
 	}
 
 	private void send() {
-		MemoryUsage heap = this.memory.getHeapMemoryUsage();
-		this.connection.send(new ClusterMessage.Heartbeat(heap.getUsed(), heap.getMax(), ProcessMemory.residentBytes(),
-				this.requestsServed.get()));
+		try {
+			MemoryUsage heap = this.memory.getHeapMemoryUsage();
+			RequestThreads threads = this.requestThreads;
+			this.connection
+				.send(new ClusterMessage.Heartbeat(heap.getUsed(), heap.getMax(), ProcessMemory.residentBytes(),
+						this.requestsServed.get(), threads.busy().getAsInt(), threads.max().getAsInt()));
+		}
+		catch (RuntimeException ex) {
+			// A failed heartbeat must not cancel the next ones: the primary counts on
+			// them.
+			logger.warn("Heartbeat failed: " + ex);
+		}
 	}
 
 }

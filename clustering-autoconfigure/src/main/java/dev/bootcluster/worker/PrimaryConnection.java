@@ -9,8 +9,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.LongFunction;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import dev.bootcluster.ipc.ClusterMessage;
@@ -22,7 +25,9 @@ import dev.bootcluster.ipc.WorkerLaunch;
  * A worker's connection to its primary: says hello, sends what the worker reports, and
  * carries operators' requests, matching each reply to its request by id.
  */
-public final class PrimaryConnection implements ClusterClient {
+final class PrimaryConnection implements ClusterClient {
+
+	private static final Log logger = LogFactory.getLog(PrimaryConnection.class);
 
 	private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(5);
 
@@ -30,19 +35,23 @@ public final class PrimaryConnection implements ClusterClient {
 
 	private final AtomicLong requestIds = new AtomicLong();
 
+	private final Consumer<ClusterMessage> commands;
+
 	private volatile @Nullable IpcClient client;
 
-	private PrimaryConnection() {
+	private PrimaryConnection(Consumer<ClusterMessage> commands) {
+		this.commands = commands;
 	}
 
 	/**
 	 * Connect to the primary and say hello.
 	 * @param launch what the primary passed to this worker
 	 * @param onPrimaryGone called once when the primary cannot be reached or goes away
+	 * @param commands receives what the primary says that is not a reply
 	 * @return the connection
 	 */
-	static PrimaryConnection open(WorkerLaunch launch, Runnable onPrimaryGone) {
-		PrimaryConnection connection = new PrimaryConnection();
+	static PrimaryConnection open(WorkerLaunch launch, Runnable onPrimaryGone, Consumer<ClusterMessage> commands) {
+		PrimaryConnection connection = new PrimaryConnection(commands);
 		ClusterMessage.Hello hello = new ClusterMessage.Hello(ClusterMessage.PROTOCOL_VERSION, launch.secret(),
 				launch.workerId(), ProcessHandle.current().pid());
 		try {
@@ -116,11 +125,17 @@ public final class PrimaryConnection implements ClusterClient {
 	}
 
 	private void received(ClusterMessage message) {
-		if (message instanceof ClusterMessage.Reply reply) {
+		if (message instanceof ClusterMessage.Refused refused && refused.id() == 0) {
+			logger.error("The primary refused this worker: " + refused.reason());
+		}
+		else if (message instanceof ClusterMessage.Reply reply) {
 			CompletableFuture<ClusterMessage.Reply> answer = this.pending.get(reply.id());
 			if (answer != null) {
 				answer.complete(reply);
 			}
+		}
+		else {
+			this.commands.accept(message);
 		}
 	}
 

@@ -42,9 +42,15 @@ final class PrimaryWatch {
 	}
 
 	private void checkParent() {
-		long parent = ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L);
-		if (parent != this.launch.primaryPid()) {
-			primaryGone();
+		try {
+			long parent = ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L);
+			if (parent != this.launch.primaryPid()) {
+				primaryGone();
+			}
+		}
+		catch (RuntimeException ex) {
+			// The next check asks again; a failed one must not end the watch.
+			logger.debug("Parent check failed", ex);
 		}
 	}
 

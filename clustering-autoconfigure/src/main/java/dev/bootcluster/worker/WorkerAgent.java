@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.availability.AvailabilityChangeEvent;
 import org.springframework.boot.availability.ReadinessState;
@@ -20,6 +21,7 @@ import dev.bootcluster.config.ClusterProperties;
 import dev.bootcluster.ipc.ClusterMessage;
 import dev.bootcluster.ipc.ConnectionTable;
 import dev.bootcluster.ipc.WorkerLaunch;
+import dev.bootcluster.scheduling.SingletonGate;
 import dev.bootcluster.server.AcceptGate;
 import dev.bootcluster.server.ConnectionBalance;
 
@@ -33,24 +35,29 @@ public final class WorkerAgent implements ApplicationListener<ApplicationEvent> 
 
 	private static final Log logger = LogFactory.getLog(WorkerAgent.class);
 
-	private final ClusterProperties properties;
-
-	private final WorkerLaunch launch;
+	/**
+	 * The agent of this JVM. A worker is a process: an application that runs several
+	 * contexts through SpringApplication (a parent and a child) still has one connection
+	 * to the primary.
+	 */
+	private static @Nullable WorkerAgent running;
 
 	private final PrimaryConnection connection;
 
 	private final Heartbeats heartbeats;
 
-	private final AtomicBoolean readinessStarted = new AtomicBoolean();
+	private final WorkerReadiness readiness;
+
+	private final SingletonJobs singletonJobs;
 
 	private final AtomicBoolean stopping = new AtomicBoolean();
 
 	private WorkerAgent(ClusterProperties properties, WorkerLaunch launch, PrimaryConnection connection,
-			Heartbeats heartbeats) {
-		this.properties = properties;
-		this.launch = launch;
+			Heartbeats heartbeats, SingletonJobs singletonJobs) {
+		this.singletonJobs = singletonJobs;
 		this.connection = connection;
 		this.heartbeats = heartbeats;
+		this.readiness = new WorkerReadiness(launch, properties.getWorker().getWarmup(), connection, heartbeats);
 	}
 
 	/**
@@ -59,7 +66,14 @@ public final class WorkerAgent implements ApplicationListener<ApplicationEvent> 
 	 * @param properties {@code app.cluster.*}, bound once at launch
 	 * @return the running agent
 	 */
-	public static WorkerAgent start(WorkerLaunch launch, ClusterProperties properties) {
+	public static synchronized WorkerAgent start(WorkerLaunch launch, ClusterProperties properties) {
+		if (running == null) {
+			running = connect(launch, properties);
+		}
+		return running;
+	}
+
+	private static WorkerAgent connect(WorkerLaunch launch, ClusterProperties properties) {
 		ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor((task) -> {
 			Thread thread = new Thread(task, "cluster-worker");
 			thread.setDaemon(true);
@@ -67,11 +81,24 @@ public final class WorkerAgent implements ApplicationListener<ApplicationEvent> 
 		});
 		joinConnectionBalance(launch);
 		PrimaryWatch watch = new PrimaryWatch(launch);
-		PrimaryConnection connection = PrimaryConnection.open(launch, watch::primaryGone);
+		SingletonJobs singletonJobs = new SingletonJobs();
+		PrimaryConnection connection = PrimaryConnection.open(launch, watch::primaryGone,
+				(command) -> obey(command, singletonJobs));
+		singletonJobs.reportTo(connection);
 		watch.start(scheduler);
 		Heartbeats heartbeats = new Heartbeats(connection);
 		heartbeats.start(scheduler);
-		return new WorkerAgent(properties, launch, connection, heartbeats);
+		return new WorkerAgent(properties, launch, connection, heartbeats, singletonJobs);
+	}
+
+	private static void obey(ClusterMessage command, SingletonJobs singletonJobs) {
+		if (command instanceof ClusterMessage.StopAccepting) {
+			logger.warn("The primary found this worker hung and is replacing it: taking no more connections");
+			AcceptGate.inheritedSocket().close();
+		}
+		else {
+			singletonJobs.accept(command);
+		}
 	}
 
 	private static void joinConnectionBalance(WorkerLaunch launch) {
@@ -97,6 +124,15 @@ public final class WorkerAgent implements ApplicationListener<ApplicationEvent> 
 	}
 
 	/**
+	 * The gate of this worker's {@code @ClusterSingleton} methods, which the primary
+	 * opens for one worker at a time.
+	 * @return the gate
+	 */
+	public SingletonGate singletonGate() {
+		return this.singletonJobs.gate();
+	}
+
+	/**
 	 * Count one request served by this worker, for the cluster status.
 	 */
 	public void requestServed() {
@@ -107,14 +143,8 @@ public final class WorkerAgent implements ApplicationListener<ApplicationEvent> 
 	public void onApplicationEvent(ApplicationEvent event) {
 		if (event instanceof AvailabilityChangeEvent<?> change
 				&& change.getState() == ReadinessState.ACCEPTING_TRAFFIC) {
-			if (this.readinessStarted.compareAndSet(false, true)) {
-				new WorkerReadiness(this.launch, this.properties.getWorker().getWarmup(), this.connection)
-					.start((change.getSource() instanceof WebServerApplicationContext context) ? context.getWebServer()
-							: null);
-			}
-			else {
-				this.connection.send(new ClusterMessage.Ready());
-			}
+			this.readiness.acceptingTraffic((change.getSource() instanceof WebServerApplicationContext context)
+					? context.getWebServer() : null);
 		}
 		else if (event instanceof ContextClosedEvent && this.stopping.compareAndSet(false, true)) {
 			// Once: the management context's closing reaches this listener too.

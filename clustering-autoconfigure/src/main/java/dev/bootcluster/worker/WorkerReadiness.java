@@ -1,6 +1,7 @@
 package dev.bootcluster.worker;
 
 import java.io.IOException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -13,6 +14,7 @@ import dev.bootcluster.ipc.ClusterMessage;
 import dev.bootcluster.ipc.WorkerLaunch;
 import dev.bootcluster.os.CpuSet;
 import dev.bootcluster.server.AcceptGate;
+import dev.bootcluster.server.RequestThreads;
 
 /**
  * What a worker does between its application accepting traffic and the primary counting
@@ -30,26 +32,43 @@ final class WorkerReadiness {
 
 	private final PrimaryConnection connection;
 
-	WorkerReadiness(WorkerLaunch launch, ClusterProperties.Warmup warmup, PrimaryConnection connection) {
+	private final Heartbeats heartbeats;
+
+	private final AtomicBoolean started = new AtomicBoolean();
+
+	private volatile boolean done;
+
+	WorkerReadiness(WorkerLaunch launch, ClusterProperties.Warmup warmup, PrimaryConnection connection,
+			Heartbeats heartbeats) {
 		this.launch = launch;
 		this.warmup = warmup;
 		this.connection = connection;
+		this.heartbeats = heartbeats;
 	}
 
 	/**
-	 * Run the sequence on a thread of its own, so the application's event thread goes on.
+	 * The application accepts traffic: the first time, run the sequence on a thread of
+	 * its own, so the application's event thread goes on; later (after the application
+	 * refused traffic for a while), say ready again once the sequence is done.
 	 * @param webServer the worker's web server, if it has one
 	 */
-	void start(@Nullable WebServer webServer) {
-		Thread thread = new Thread(() -> takeTraffic(webServer), "cluster-warmup");
-		thread.setDaemon(true);
-		thread.start();
+	void acceptingTraffic(@Nullable WebServer webServer) {
+		if (this.started.compareAndSet(false, true)) {
+			Thread thread = new Thread(() -> takeTraffic(webServer), "cluster-warmup");
+			thread.setDaemon(true);
+			thread.start();
+		}
+		else if (this.done) {
+			this.connection.send(new ClusterMessage.Ready());
+		}
 	}
 
 	private void takeTraffic(@Nullable WebServer webServer) {
 		WorkerWarmup.run(this.warmup, webServer);
 		moveToOwnCpus();
+		this.heartbeats.watch(RequestThreads.of(webServer));
 		AcceptGate.inheritedSocket().open();
+		this.done = true;
 		this.connection.send(new ClusterMessage.Ready());
 	}
 

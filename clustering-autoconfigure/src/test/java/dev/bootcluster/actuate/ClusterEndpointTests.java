@@ -8,7 +8,9 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 import org.springframework.boot.health.contributor.Status;
 
+import dev.bootcluster.config.InstanceCount;
 import dev.bootcluster.ipc.ClusterStatus;
+import dev.bootcluster.ipc.PortSharing;
 import dev.bootcluster.ipc.ReloadState;
 import dev.bootcluster.worker.ClusterClient;
 import dev.bootcluster.worker.ClusterOperationException;
@@ -21,12 +23,12 @@ class ClusterEndpointTests {
 	void operationsAnswerWithTheRightStatusAndBody() {
 		ClusterEndpoint endpoint = new ClusterEndpoint(new FakeClient(2, 2, null));
 		assertThat(endpoint.operate("reload").getStatus()).isEqualTo(202);
-		assertThat(endpoint.operate("reload").getBody())
-			.isEqualTo(new ClusterEndpoint.ReloadAcceptedDescriptor("1", true, "running", "/actuator/cluster/reload"));
+		assertThat(endpoint.operate("reload").getBody()).isEqualTo(new ClusterEndpoint.ReloadAcceptedDescriptor("1",
+				true, ReloadState.RUNNING, "/actuator/cluster/reload"));
 		assertThat(endpoint.operateWithBody("reload", null).getStatus()).isEqualTo(202);
 		assertThat(endpoint.operateWithBody("reload", "3").getStatus()).isEqualTo(400);
-		assertThat(endpoint.operate("scale").getBody()).isEqualTo(new ClusterEndpoint.ErrorDescriptor(
-				"'scale' needs 'instances': 'max', a whole number of at least 1, or '-N'"));
+		assertThat(endpoint.operate("scale").getBody())
+			.isEqualTo(new ClusterEndpoint.ErrorDescriptor("'scale' needs 'instances': " + InstanceCount.ACCEPTED));
 		assertThat(endpoint.operateWithBody("scale", "3").getBody())
 			.isEqualTo(new ClusterEndpoint.ScaleDescriptor(2, 3));
 		assertThat(endpoint.operateWithBody("scale", "abc").getStatus()).isEqualTo(400);
@@ -69,7 +71,7 @@ class ClusterEndpointTests {
 				throw new ClusterOperationException("The primary did not answer within 5 s", false);
 			}
 			return new ClusterStatus(1, Instant.now(), 10, 1 << 20, this.configured, this.ready, 8080, null,
-					"inherited-socket", List.of(), this.lastReload);
+					PortSharing.INHERITED_SOCKET, List.of(), this.lastReload);
 		}
 
 		@Override

@@ -115,6 +115,35 @@ class ClusterPropertiesBinderTests {
 			.satisfies((ex) -> assertThat(ex.getReason()).isEqualTo("Expected " + InstanceCount.ACCEPTED + "."));
 	}
 
+	@Test
+	void recyclingAndWatchdogSettingsAreBounded() {
+		ClusterProperties properties = ClusterPropertiesBinder
+			.bind(new MockEnvironment().withProperty("app.cluster.worker.max-memory", "700MB")
+				.withProperty("app.cluster.worker.max-requests", "10000")
+				.withProperty("app.cluster.worker.max-requests-jitter", "500"));
+		assertThat(properties.getWorker().getMaxMemory().toMegabytes()).isEqualTo(700);
+		assertThat(properties.getWorker().getHeartbeatTimeout()).isEqualTo(Duration.ofSeconds(30));
+		assertThat(properties.getRestart().getMinReadyTime()).isEqualTo(Duration.ofSeconds(10));
+		assertRejected("app.cluster.worker.max-memory", "10MB", "Expected a size of at least 64MB, such as 700MB.");
+		assertRejected("app.cluster.worker.max-requests", "0", "Expected a whole number from 1 to 1000000000.");
+		assertRejected("app.cluster.worker.heartbeat-timeout", "2s",
+				"Expected a duration of at least 5s (workers send a heartbeat every 2s), such as 30s.");
+		assertRejected("app.cluster.restart.min-ready-time", "-1s",
+				"Expected a duration of zero or more, such as 10s.");
+		assertThatExceptionOfType(InvalidConfigurationPropertyValueException.class)
+			.isThrownBy(() -> ClusterPropertiesBinder
+				.bind(new MockEnvironment().withProperty("app.cluster.worker.max-requests", "100")
+					.withProperty("app.cluster.worker.max-requests-jitter", "101")))
+			.satisfies((ex) -> assertThat(ex.getName()).isEqualTo("app.cluster.worker.max-requests-jitter"));
+	}
+
+	private static void assertRejected(String name, String value, String reason) {
+		assertThatExceptionOfType(InvalidConfigurationPropertyValueException.class)
+			.isThrownBy(() -> ClusterPropertiesBinder.bind(new MockEnvironment().withProperty(name, value)))
+			.satisfies((ex) -> assertThat(ex.getName()).isEqualTo(name))
+			.satisfies((ex) -> assertThat(ex.getReason()).isEqualTo(reason));
+	}
+
 	private static ClusterProperties.CpuAffinity cpuAffinity(MockEnvironment environment) {
 		return ClusterPropertiesBinder.bind(environment).getWorker().getCpuAffinity();
 	}

@@ -1,6 +1,8 @@
 package dev.bootcluster.ipc;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.Pipe;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
@@ -21,14 +23,16 @@ class MessageCodecTests {
 				new ClusterStatus.Exit(137, "SIGKILL", ExitReason.KILLED), 10, 20, 30, 40);
 		ClusterStatus.Reload reload = new ClusterStatus.Reload("3", ReloadState.FAILED, STARTED, null,
 				"line one\nline \"two\" \\ a=b", List.of(new ClusterStatus.Step(1, 4711, 4712L, 900L, null)));
-		ClusterStatus status = new ClusterStatus(4700, STARTED, 99, 1 << 20, 2, 1, 8080, null, "inherited-socket",
-				List.of(worker), reload);
+		ClusterStatus status = new ClusterStatus(4700, STARTED, 99, 1 << 20, 2, 1, 8080, null,
+				PortSharing.INHERITED_SOCKET, List.of(worker), reload);
 		List<ClusterMessage> messages = List.of(new ClusterMessage.Hello(1, "secret", 3, 4711),
-				new ClusterMessage.Ready(), new ClusterMessage.Stopping(), new ClusterMessage.Heartbeat(1, 2, 3, 4),
-				new ClusterMessage.StatusRequest(5), new ClusterMessage.ReloadRequest(6),
-				new ClusterMessage.ScaleRequest(7, "-1"), new ClusterMessage.StatusReply(8, status),
-				new ClusterMessage.ReloadReply(9, "3", true), new ClusterMessage.ScaleReply(10, 2, 3),
-				new ClusterMessage.Refused(11, "Invalid value 'abc'"));
+				new ClusterMessage.Ready(), new ClusterMessage.Stopping(),
+				new ClusterMessage.Heartbeat(1, 2, 3, 4, 5, 6), new ClusterMessage.StatusRequest(5),
+				new ClusterMessage.ReloadRequest(6), new ClusterMessage.ScaleRequest(7, "-1"),
+				new ClusterMessage.StatusReply(8, status), new ClusterMessage.ReloadReply(9, "3", true),
+				new ClusterMessage.ScaleReply(10, 2, 3), new ClusterMessage.Refused(11, "Invalid value 'abc'"),
+				new ClusterMessage.Leadership(3, true), new ClusterMessage.LeadershipReleased(3),
+				new ClusterMessage.StopAccepting());
 		for (ClusterMessage message : messages) {
 			assertThat(MessageCodec.decode(MessageCodec.encode(message))).isEqualTo(message);
 		}
@@ -45,16 +49,17 @@ class MessageCodecTests {
 
 	@Test
 	void messagesAreJsonObjectsNamedByTheirType() {
-		assertThat(new String(MessageCodec.encode(new ClusterMessage.Heartbeat(1, 2, 3, 4)), StandardCharsets.UTF_8))
+		assertThat(
+				new String(MessageCodec.encode(new ClusterMessage.Heartbeat(1, 2, 3, 4, 5, 6)), StandardCharsets.UTF_8))
 			.isEqualTo("{\"type\":\"heartbeat\",\"heapUsedBytes\":1,\"heapMaxBytes\":2,\"residentBytes\":3,"
-					+ "\"requests\":4}");
+					+ "\"requests\":4,\"busyThreads\":5,\"maxThreads\":6}");
 	}
 
 	@Test
 	void aMessageFromAnotherVersionStillDecodes() throws IOException {
 		// An older worker sent no 'requests'; a newer one sends a field this one lacks.
 		assertThat(decode("{\"type\":\"heartbeat\",\"heapUsedBytes\":1,\"heapMaxBytes\":2,\"residentBytes\":3}"))
-			.isEqualTo(new ClusterMessage.Heartbeat(1, 2, 3, 0));
+			.isEqualTo(new ClusterMessage.Heartbeat(1, 2, 3, 0, 0, 0));
 		assertThat(decode("{\"type\":\"ready\",\"warmupMillis\":1200}")).isEqualTo(new ClusterMessage.Ready());
 		assertThat(decode("{\"type\":\"scale-reply\",\"id\":4,\"from\":2,\"to\":3,\"reason\":\"memory\"}"))
 			.isEqualTo(new ClusterMessage.ScaleReply(4, 2, 3));
@@ -64,6 +69,23 @@ class MessageCodecTests {
 	void aMessageOfATypeThisVersionDoesNotKnowIsSkipped() throws IOException {
 		assertThat(decode("{\"type\":\"thread-dump\",\"id\":1}")).isNull();
 		assertThat(decode("{\"id\":1}")).isNull();
+	}
+
+	@Test
+	void aFrameThatDoesNotDecodeIsSkippedAndTheNextOneIsRead() throws IOException {
+		Pipe pipe = Pipe.open();
+		byte[] bad = "{\"type\":\"heartbeat\",\"requests\":\"many\"}".getBytes(StandardCharsets.UTF_8);
+		pipe.sink().write(ByteBuffer.allocate(4 + bad.length).putInt(bad.length).put(bad).flip());
+		MessageCodec.write(new ClusterMessage.Ready(), pipe.sink());
+		assertThat(MessageCodec.read(pipe.source())).isNull();
+		assertThat(MessageCodec.read(pipe.source())).isEqualTo(new ClusterMessage.Ready());
+	}
+
+	@Test
+	void aStateThisVersionDoesNotKnowDecodesAsNull() throws IOException {
+		ClusterMessage.StatusReply reply = (ClusterMessage.StatusReply) decode("{\"type\":\"status-reply\",\"id\":1,"
+				+ "\"status\":{\"workers\":[{\"id\":0,\"state\":\"hibernating\"}]}}");
+		assertThat(reply.status().workers()).singleElement().satisfies((worker) -> assertThat(worker.state()).isNull());
 	}
 
 	@Test

@@ -9,9 +9,12 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 
+import org.springframework.util.unit.DataSize;
+
 import dev.bootcluster.config.ClusterProperties;
 import dev.bootcluster.ipc.ClusterMessage;
 import dev.bootcluster.ipc.ClusterStatus;
+import dev.bootcluster.ipc.ExitReason;
 import dev.bootcluster.ipc.ReloadState;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,6 +34,8 @@ class SupervisorTests {
 	private final AtomicLong requests = new AtomicLong();
 
 	private final List<ClusterMessage> replies = new CopyOnWriteArrayList<>();
+
+	private final List<String> leadership = new CopyOnWriteArrayList<>();
 
 	SupervisorTests() {
 		this.properties.getRestart().setInitialBackoff(Duration.ofMillis(10));
@@ -71,6 +76,56 @@ class SupervisorTests {
 		assertThat(this.launched).filteredOn((worker) -> worker.id == 0)
 			.singleElement()
 			.satisfies((worker) -> assertThat(worker.stopped).isTrue());
+	}
+
+	@Test
+	void workersKilledWhileServingAreRestartedAndNeverStopTheCluster() {
+		this.properties.getRestart().setMaxAttempts(2);
+		this.properties.getRestart().setMinReadyTime(Duration.ZERO);
+		Supervisor supervisor = supervisor(2, this::launch);
+		CompletableFuture<Integer> exit = runUntilLaunched(supervisor, 2);
+		this.launched.forEach((worker) -> ready(supervisor, worker));
+		for (int kill = 0; kill < 5; kill++) {
+			FakeWorker serving = this.launched.get(this.launched.size() - 1);
+			serving.exit.complete(137);
+			int before = this.launched.size();
+			await().until(() -> this.launched.size() == before + 1);
+			ready(supervisor, this.launched.get(before));
+		}
+		assertThat(exit).isNotDone();
+		assertThat(status(supervisor, this.launched.get(0)).workers()).filteredOn((worker) -> worker.lastExit() != null)
+			.singleElement()
+			.satisfies((worker) -> assertThat(worker.lastExit().reason()).isEqualTo(ExitReason.KILLED));
+		supervisor.requestShutdown();
+		assertThat(exit.join()).isZero();
+	}
+
+	@Test
+	void theSingleWorkerJobsMoveOnlyOnceTheWorkerThatRanThemReleasedThem() {
+		Supervisor supervisor = supervisor(2, (id, count) -> {
+			FakeWorker worker = launch(id, count);
+			worker.drainsSlowly = true;
+			return worker;
+		});
+		CompletableFuture<Integer> exit = runUntilLaunched(supervisor, 2);
+		FakeWorker old0 = this.launched.get(0);
+		this.launched.forEach((worker) -> ready(supervisor, worker));
+		await().until(() -> this.leadership.equals(List.of(old0.pid + " granted 1")));
+		request(supervisor, old0, ClusterMessage.ReloadRequest::new);
+		await().until(() -> this.launched.size() == 3);
+		FakeWorker new0 = this.launched.get(2);
+		ready(supervisor, new0);
+		await().until(() -> this.leadership.size() == 2);
+		assertThat(this.leadership).containsExactly(old0.pid + " granted 1", old0.pid + " revoked 1");
+		// Still running a job: nobody else may start one.
+		ready(supervisor, this.launched.get(1));
+		assertThat(this.leadership).hasSize(2);
+		supervisor.onMessage(old0.id, old0.pid, new ClusterMessage.LeadershipReleased(1));
+		await().until(() -> this.leadership.size() == 3);
+		assertThat(this.leadership.get(2)).isEqualTo(new0.pid + " granted 2");
+		supervisor.requestShutdown();
+		this.launched.forEach((worker) -> worker.exit.complete(143));
+		assertThat(exit.join()).isZero();
 	}
 
 	@Test
@@ -251,6 +306,84 @@ class SupervisorTests {
 		assertThat(exit.join()).isZero();
 	}
 
+	@Test
+	void aWorkerOverMaxMemoryIsReplacedReplacementFirstAndItsExitSaysMemory() {
+		this.properties.getWorker().setMaxMemory(DataSize.ofMegabytes(100));
+		Supervisor supervisor = supervisor(2, this::launch);
+		CompletableFuture<Integer> exit = runUntilLaunched(supervisor, 2);
+		this.launched.forEach((worker) -> ready(supervisor, worker));
+		FakeWorker leaking = this.launched.get(1);
+		heartbeat(supervisor, leaking, 50, 0, 0, 0);
+		heartbeat(supervisor, leaking, 150, 0, 0, 0);
+		await().until(() -> this.launched.size() == 3);
+		assertThat(leaking.stopped).as("drained only once the replacement is ready").isFalse();
+		ready(supervisor, this.launched.get(2));
+		await().until(() -> leaking.stopped);
+		ClusterStatus.Worker replaced = status(supervisor, this.launched.get(0)).workers()
+			.stream()
+			.filter((worker) -> worker.id() == 1)
+			.findFirst()
+			.orElseThrow();
+		assertThat(replaced.lastExit().reason()).isEqualTo(ExitReason.MEMORY);
+		assertThat(replaced.restarts()).isEqualTo(1);
+		supervisor.requestShutdown();
+		assertThat(exit.join()).isZero();
+	}
+
+	@Test
+	void aWorkerOverMaxMemoryRightAfterItStartedIsReportedAndKept() {
+		this.properties.getWorker().setMaxMemory(DataSize.ofMegabytes(100));
+		Supervisor supervisor = supervisor(1, this::launch);
+		CompletableFuture<Integer> exit = runUntilLaunched(supervisor, 1);
+		FakeWorker big = this.launched.get(0);
+		ready(supervisor, big);
+		heartbeat(supervisor, big, 150, 0, 0, 0);
+		heartbeat(supervisor, big, 160, 0, 0, 0);
+		assertThat(status(supervisor, big).workers()).hasSize(1);
+		assertThat(this.launched).hasSize(1);
+		supervisor.requestShutdown();
+		assertThat(exit.join()).isZero();
+	}
+
+	@Test
+	void aWorkerWhoseRequestThreadsAreAllStuckIsDumpedAndReplaced() {
+		this.properties.getWorker().setHeartbeatTimeout(Duration.ofMillis(300));
+		Supervisor supervisor = supervisor(1, this::launch);
+		CompletableFuture<Integer> exit = runUntilLaunched(supervisor, 1);
+		FakeWorker stuck = this.launched.get(0);
+		ready(supervisor, stuck);
+		// It keeps saying so, as a worker does every 2 s, until the primary acts.
+		await().until(() -> {
+			heartbeat(supervisor, stuck, 10, 7, 4, 4);
+			return this.launched.size() == 2;
+		});
+		assertThat(stuck.dumped).isTrue();
+		assertThat(this.replies).anyMatch(ClusterMessage.StopAccepting.class::isInstance);
+		ready(supervisor, this.launched.get(1));
+		await().until(() -> stuck.stopped);
+		supervisor.requestShutdown();
+		assertThat(exit.join()).isZero();
+	}
+
+	@Test
+	void aWorkerThatFallsSilentIsReplaced() {
+		this.properties.getWorker().setHeartbeatTimeout(Duration.ofMillis(500));
+		Supervisor supervisor = supervisor(1, this::launch);
+		CompletableFuture<Integer> exit = runUntilLaunched(supervisor, 1);
+		FakeWorker silent = this.launched.get(0);
+		ready(supervisor, silent);
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.launched.size() == 2);
+		assertThat(silent.dumped).isTrue();
+		supervisor.requestShutdown();
+		assertThat(exit.join()).isZero();
+	}
+
+	private static void heartbeat(Supervisor supervisor, FakeWorker worker, long residentMegabytes, long requests,
+			int busyThreads, int maxThreads) {
+		supervisor.onMessage(worker.id, worker.pid,
+				new ClusterMessage.Heartbeat(0, 0, residentMegabytes << 20, requests, busyThreads, maxThreads));
+	}
+
 	private Supervisor supervisor(int workers, WorkerLauncher launcher) {
 		return new Supervisor(this.properties, new ClusterPlan(workers, 2, WorkerLimit.of(8, 2, 1L << 30), 8080, null),
 				launcher);
@@ -260,8 +393,12 @@ class SupervisorTests {
 	 * Run the supervisor in the background until it has launched its first workers.
 	 */
 	private CompletableFuture<Integer> runUntilLaunched(Supervisor supervisor, int workers) {
-		CompletableFuture<Integer> exit = CompletableFuture
-			.supplyAsync(() -> supervisor.run((pid, message) -> this.replies.add(message)));
+		CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> supervisor.run((pid, message) -> {
+			this.replies.add(message);
+			if (message instanceof ClusterMessage.Leadership granted) {
+				this.leadership.add(pid + (granted.granted() ? " granted " : " revoked ") + granted.term());
+			}
+		}));
 		await().until(() -> this.launched.size() == workers);
 		return exit;
 	}
@@ -314,6 +451,8 @@ class SupervisorTests {
 
 		volatile boolean drainsSlowly;
 
+		volatile boolean dumped;
+
 		FakeWorker(int id, int workerCount, long pid) {
 			this.id = id;
 			this.workerCount = workerCount;
@@ -342,6 +481,11 @@ class SupervisorTests {
 		public void kill() {
 			this.killed = true;
 			this.exit.complete(137);
+		}
+
+		@Override
+		public void threadDump() {
+			this.dumped = true;
 		}
 
 		@Override

@@ -45,4 +45,21 @@ class AcceptGateTests {
 		assertThat(gate.await(() -> true)).isTrue();
 	}
 
+	@Test
+	void aGateClosedAgainHoldsTheAcceptorsOffOnceMore() throws Exception {
+		AcceptGate gate = new AcceptGate();
+		gate.open();
+		gate.close();
+		assertThat(gate.isOpen()).isFalse();
+		CountDownLatch waiting = new CountDownLatch(1);
+		CompletableFuture<Boolean> acceptor = CompletableFuture.supplyAsync(() -> gate.await(() -> {
+			waiting.countDown();
+			return true;
+		}));
+		assertThat(waiting.await(5, TimeUnit.SECONDS)).isTrue();
+		assertThat(acceptor).isNotDone();
+		gate.open();
+		assertThat(acceptor.get(5, TimeUnit.SECONDS)).isTrue();
+	}
+
 }

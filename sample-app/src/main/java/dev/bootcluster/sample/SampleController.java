@@ -10,6 +10,7 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -30,13 +31,20 @@ class SampleController {
 
 	private final PrimeCounter primes;
 
+	private final MemoryHog memory;
+
+	private final Parking parking;
+
 	private final int workerId;
 
 	private final int workerCount;
 
-	SampleController(PrimeCounter primes, @Value("${app.cluster.worker-id:-1}") int workerId,
+	SampleController(PrimeCounter primes, MemoryHog memory, Parking parking,
+			@Value("${app.cluster.worker-id:-1}") int workerId,
 			@Value("${app.cluster.worker-count:0}") int workerCount) {
 		this.primes = primes;
+		this.memory = memory;
+		this.parking = parking;
 		this.workerId = workerId;
 		this.workerCount = workerCount;
 	}
@@ -81,6 +89,23 @@ class SampleController {
 		}
 		Thread.sleep(ms);
 		return Map.of("sleptMs", ms, "pid", pid());
+	}
+
+	/**
+	 * Keep {@code mb} more megabytes reachable in the worker that serves this, to show
+	 * memory recycling.
+	 */
+	@PostMapping("/leak")
+	Map<String, Object> leak(@RequestParam int mb) {
+		return Map.of("pid", pid(), "heldMb", this.memory.hold(mb));
+	}
+
+	/**
+	 * Hold this request thread until the worker stops, to show the hung-worker watchdog.
+	 */
+	@GetMapping("/park")
+	Map<String, Object> park() throws InterruptedException {
+		return Map.of("pid", pid(), "parkedMs", this.parking.park());
 	}
 
 	@ExceptionHandler(IllegalArgumentException.class)

@@ -2,81 +2,54 @@ package dev.bootcluster.sample.e2e;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Steady load of new connections to one loopback port, bounded in requests and time,
  * counting every request that did not get a 200.
  */
-final class LoadGenerator implements AutoCloseable {
-
-	private final AtomicBoolean running = new AtomicBoolean(true);
-
-	private final AtomicInteger succeeded = new AtomicInteger();
-
-	private final List<String> failures = new ArrayList<>();
+final class LoadGenerator extends BoundedLoad {
 
 	private final Set<String> answeringPids = ConcurrentHashMap.newKeySet();
 
-	private final List<Thread> threads = new ArrayList<>();
-
-	private final long deadlineNanos;
-
-	private final int maxRequests;
-
-	private final AtomicInteger sent = new AtomicInteger();
+	private final Duration pause;
 
 	LoadGenerator(int port, String path, int threads, int maxRequests, Duration maxDuration) {
-		this.maxRequests = maxRequests;
-		this.deadlineNanos = System.nanoTime() + maxDuration.toNanos();
-		for (int i = 0; i < threads; i++) {
-			Thread thread = new Thread(() -> run(port, path), "load-" + i);
-			thread.setDaemon(true);
-			this.threads.add(thread);
-			thread.start();
-		}
+		this(port, path, threads, maxRequests, maxDuration, Duration.ZERO);
 	}
 
-	private void run(int port, String path) {
-		while (this.running.get() && System.nanoTime() < this.deadlineNanos
-				&& this.sent.incrementAndGet() <= this.maxRequests) {
-			try {
-				Http.Response response = Http.get(port, path);
-				if (response.status() == 200) {
-					this.succeeded.incrementAndGet();
-					int pid = response.body().indexOf("\"pid\":");
-					if (pid >= 0) {
-						this.answeringPids.add(response.body().substring(pid + 6).split("[,}]")[0]);
-					}
-				}
-				else {
-					fail("HTTP " + response.status() + " " + response.body());
+	/**
+	 * A load whose threads each pause between requests, leaving room on the cores.
+	 */
+	LoadGenerator(int port, String path, int threads, int maxRequests, Duration maxDuration, Duration pause) {
+		super(maxRequests, maxDuration);
+		this.pause = pause;
+		start(threads, "load", () -> send(port, path));
+	}
+
+	private void send(int port, String path) {
+		try {
+			Http.Response response = Http.get(port, path);
+			if (response.status() == 200) {
+				succeededOne();
+				int pid = response.body().indexOf("\"pid\":");
+				if (pid >= 0) {
+					this.answeringPids.add(response.body().substring(pid + 6).split("[,}]")[0]);
 				}
 			}
-			catch (IOException ex) {
-				fail(ex.toString());
+			else {
+				failed("HTTP " + response.status() + " " + response.body());
 			}
 		}
-	}
-
-	private void fail(String failure) {
-		synchronized (this.failures) {
-			this.failures.add(failure);
+		catch (IOException ex) {
+			failed(ex.toString());
 		}
-	}
-
-	int succeeded() {
-		return this.succeeded.get();
-	}
-
-	List<String> failures() {
-		synchronized (this.failures) {
-			return new ArrayList<>(this.failures);
+		if (!this.pause.isZero()) {
+			// The pace of a load that leaves room on the cores, not a wait for a
+			// condition.
+			LockSupport.parkNanos(this.pause.toNanos());
 		}
 	}
 
@@ -89,21 +62,8 @@ final class LoadGenerator implements AutoCloseable {
 	 * @return this
 	 */
 	LoadGenerator stop() {
-		this.running.set(false);
-		for (Thread thread : this.threads) {
-			try {
-				thread.join(60_000);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
-		}
+		stopAndJoin();
 		return this;
-	}
-
-	@Override
-	public void close() {
-		stop();
 	}
 
 }

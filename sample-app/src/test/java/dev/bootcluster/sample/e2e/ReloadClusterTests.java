@@ -1,10 +1,6 @@
 package dev.bootcluster.sample.e2e;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,8 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -70,6 +64,9 @@ class ReloadClusterTests {
 				"\"readyInstances\":2", "\"port\":" + this.cluster.port(), "\"sharing\":\"inherited-socket\"",
 				"\"state\":\"ready\"", "\"heapMaxBytes\"", "\"residentBytes\"");
 		assertThat(response.body()).containsPattern("\"primaryResidentBytes\":[1-9]\\d*");
+		// The warm-up requests each worker served itself are not the application's
+		// traffic.
+		assertThat(response.body().split("\"requests\":0", -1)).hasSize(3);
 		for (long pid : this.cluster.readyWorkers().values()) {
 			assertThat(response.body()).contains("\"pid\":" + pid);
 		}
@@ -134,50 +131,16 @@ class ReloadClusterTests {
 	@Order(4)
 	void aReloadUnderKeepAliveLoadFailsNoRequest() throws Exception {
 		Set<Long> before = new HashSet<>(currentPids());
-		HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-		AtomicBoolean running = new AtomicBoolean(true);
-		AtomicInteger succeeded = new AtomicInteger();
-		List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
-		List<Thread> threads = new ArrayList<>();
-		long deadline = System.nanoTime() + Duration.ofSeconds(150).toNanos();
-		for (int i = 0; i < 4; i++) {
-			Thread thread = new Thread(() -> {
-				HttpRequest request = HttpRequest
-					.newBuilder(URI.create("http://127.0.0.1:" + this.cluster.port() + "/api/data"))
-					.build();
-				for (int n = 0; n < 500_000 && running.get() && System.nanoTime() < deadline; n++) {
-					try {
-						HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
-						if (response.statusCode() == 200) {
-							succeeded.incrementAndGet();
-						}
-						else {
-							failures.add("HTTP " + response.statusCode());
-						}
-					}
-					catch (Exception ex) {
-						failures.add(ex.toString());
-					}
-				}
-			});
-			thread.start();
-			threads.add(thread);
-		}
-		try {
-			await().atMost(Duration.ofSeconds(10)).until(() -> succeeded.get() > 200);
+		try (KeepAliveLoad load = new KeepAliveLoad(this.cluster.port(), "/api/data", 4, 500_000,
+				Duration.ofSeconds(150))) {
+			await().atMost(Duration.ofSeconds(10)).until(() -> load.succeeded() > 200);
 			Http.Response accepted = post("/actuator/cluster/reload");
 			assertThat(accepted.status()).isEqualTo(202);
 			assertThat(awaitReloadFinished(idOf(accepted.body()))).contains("\"state\":\"succeeded\"");
-			int after = succeeded.get();
-			await().atMost(Duration.ofSeconds(10)).until(() -> succeeded.get() > after + 200);
+			int after = load.succeeded();
+			await().atMost(Duration.ofSeconds(10)).until(() -> load.succeeded() > after + 200);
+			assertThat(load.stop().failures()).isEmpty();
 		}
-		finally {
-			running.set(false);
-			for (Thread thread : threads) {
-				thread.join(30_000);
-			}
-		}
-		assertThat(failures).isEmpty();
 		assertThat(currentPids()).hasSize(2).doesNotContainAnyElementsOf(before);
 	}
 
@@ -292,23 +255,8 @@ class ReloadClusterTests {
 		return last[0];
 	}
 
-	/**
-	 * A GET on the management port while workers come and go. Every worker listens there
-	 * with SO_REUSEPORT, so a worker that drains resets the connections still queued on
-	 * its own socket (the application port has one shared queue and loses none); a poll
-	 * that meets one asks again.
-	 */
 	private Http.Response managementGet(String path) throws IOException {
-		for (int attempt = 1;; attempt++) {
-			try {
-				return Http.get(this.cluster.managementPort(), path);
-			}
-			catch (IOException ex) {
-				if (attempt == 3) {
-					throw ex;
-				}
-			}
-		}
+		return this.cluster.management((port) -> Http.get(port, path));
 	}
 
 	private Http.Response post(String path) {

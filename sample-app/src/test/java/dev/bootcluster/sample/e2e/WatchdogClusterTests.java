@@ -1,0 +1,64 @@
+package dev.bootcluster.sample.e2e;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A worker whose every request thread is stuck is hung: its thread dump goes to the log,
+ * a replacement starts, and the hung one is stopped once the replacement serves.
+ */
+class WatchdogClusterTests {
+
+	private static final int THREADS = 4;
+
+	@Test
+	void aWorkerWithEveryRequestThreadParkedIsDumpedAndReplaced() throws Exception {
+		try (ClusterProcess cluster = ClusterProcess
+			.start("--app.cluster.instances=1", "--server.tomcat.threads.max=" + THREADS,
+					"--app.cluster.worker.heartbeat-timeout=5s")
+			.awaitReady()) {
+			long hung = cluster.readyWorkers().get(0);
+			List<CompletableFuture<Http.Response>> parked = IntStream.range(0, THREADS)
+				.mapToObj((i) -> CompletableFuture.supplyAsync(() -> get(cluster.port(), "/api/park")))
+				.toList();
+			await("the hung worker replaced").atMost(ClusterProcess.STARTUP)
+				.until(() -> cluster.readyPids().stream().anyMatch((pid) -> pid != hung));
+			String output = cluster.output();
+			assertThat(output).containsPattern("worker 0 \\(pid " + hung + "\\) is hung: all " + THREADS
+					+ " request threads busy and none finished a request for \\d+\\.\\d s");
+			assertThat(output.substring(output.indexOf("is hung"))).contains("Full thread dump",
+					"dev.bootcluster.sample.Parking.park");
+			// The replacement serves; the parked requests end as the hung worker stops,
+			// and a
+			// request it took just before it stopped is still answered.
+			long replacement = cluster.readyPids().stream().filter((pid) -> pid != hung).findFirst().orElseThrow();
+			await("the replacement serving").atMost(Duration.ofSeconds(40)).until(() -> {
+				Http.Response whoami = get(cluster.port(), "/api/whoami");
+				assertThat(whoami.status()).isEqualTo(200);
+				return whoami.body().contains("\"pid\":" + replacement);
+			});
+			await().atMost(Duration.ofSeconds(40)).until(() -> parked.stream().allMatch(CompletableFuture::isDone));
+			await().atMost(Duration.ofSeconds(40))
+				.until(() -> ProcessHandle.of(hung).map(ClusterProcess::hasExited).orElse(true));
+			assertThat(cluster.management((port) -> Http.get(port, "/actuator/cluster")).body())
+				.contains("\"reason\":\"heartbeat-timeout\"");
+		}
+	}
+
+	private static Http.Response get(int port, String path) {
+		try {
+			return Http.get(port, path);
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+}
