@@ -1,5 +1,6 @@
 package dev.bootcluster.sample.e2e;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -11,18 +12,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A worker whose every request thread is stuck is hung: its thread dump goes to the log,
- * a replacement starts, and the hung one is stopped once the replacement serves.
+ * A worker whose every request thread is stuck, or that sends no heartbeat, is hung: its
+ * thread dump goes to the log, a replacement starts, and the hung one is stopped once the
+ * replacement serves (killed if it does not stop).
  */
 class WatchdogClusterTests {
 
 	private static final int THREADS = 4;
 
 	@Test
-	void aWorkerWithEveryRequestThreadParkedIsDumpedAndReplaced() throws Exception {
+	void aWorkerWithEveryRequestThreadParkedAndAFrozenOneAreDumpedAndReplaced() throws Exception {
 		try (ClusterProcess cluster = ClusterProcess
 			.start("--app.cluster.instances=1", "--server.tomcat.threads.max=" + THREADS,
-					"--app.cluster.worker.heartbeat-timeout=5s")
+					"--app.cluster.worker.heartbeat-timeout=5s", "--app.cluster.shutdown-timeout=5s")
 			.awaitReady()) {
 			long hung = cluster.readyWorkers().get(0);
 			List<CompletableFuture<Http.Response>> parked = IntStream.range(0, THREADS)
@@ -49,6 +51,16 @@ class WatchdogClusterTests {
 				.until(() -> ProcessHandle.of(hung).map(ClusterProcess::hasExited).orElse(true));
 			assertThat(cluster.management((port) -> Http.get(port, "/actuator/cluster")).body())
 				.contains("\"reason\":\"heartbeat-timeout\"");
+			// A frozen JVM (as in a GC death spiral) sends no heartbeat at all.
+			long frozen = replacement;
+			cluster.signal(frozen, "STOP");
+			await("the frozen worker replaced").atMost(ClusterProcess.STARTUP)
+				.ignoreExceptionsInstanceOf(IOException.class)
+				.until(() -> cluster.readyPids().stream().anyMatch((pid) -> pid != frozen));
+			assertThat(cluster.output())
+				.containsPattern("worker 0 \\(pid " + frozen + "\\) is hung: no heartbeat for \\d+\\.\\d s");
+			await("the frozen worker killed").atMost(Duration.ofSeconds(40))
+				.until(() -> ProcessHandle.of(frozen).map(ClusterProcess::hasExited).orElse(true));
 		}
 	}
 
