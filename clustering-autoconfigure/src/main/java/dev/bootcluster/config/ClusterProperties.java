@@ -72,6 +72,11 @@ public class ClusterProperties {
 	 */
 	private final Worker worker = new Worker();
 
+	/**
+	 * How the cluster's metrics are scraped.
+	 */
+	private final Metrics metrics = new Metrics();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -118,6 +123,10 @@ public class ClusterProperties {
 
 	public Worker getWorker() {
 		return this.worker;
+	}
+
+	public Metrics getMetrics() {
+		return this.metrics;
 	}
 
 	/**
@@ -340,6 +349,43 @@ public class ClusterProperties {
 
 		public Warmup getWarmup() {
 			return this.warmup;
+		}
+
+	}
+
+	/**
+	 * How the cluster's metrics are scraped.
+	 */
+	public static class Metrics {
+
+		/**
+		 * Whether /actuator/prometheus, on any worker, answers with the series of every
+		 * live worker (each labelled worker="id") and the primary's own. When false each
+		 * worker reports only itself, for scraping workers one by one.
+		 */
+		private boolean aggregate = true;
+
+		/**
+		 * How long a cluster scrape waits for each worker's metrics (100ms to 30s); a
+		 * worker that does not answer in time is left out and counted in
+		 * cluster_scrape_missing.
+		 */
+		private Duration scrapeTimeout = Duration.ofSeconds(2);
+
+		public boolean isAggregate() {
+			return this.aggregate;
+		}
+
+		public void setAggregate(boolean aggregate) {
+			this.aggregate = aggregate;
+		}
+
+		public Duration getScrapeTimeout() {
+			return this.scrapeTimeout;
+		}
+
+		public void setScrapeTimeout(Duration scrapeTimeout) {
+			this.scrapeTimeout = scrapeTimeout;
 		}
 
 	}

@@ -94,6 +94,12 @@ public final class ClusterPropertiesBinder {
 			throw invalid("app.cluster.restart.max-attempts", restart.getMaxAttempts(), "a whole number of at least 1");
 		}
 		validateRecycling(worker);
+		Duration scrapeTimeout = properties.getMetrics().getScrapeTimeout();
+		if (scrapeTimeout.compareTo(Duration.ofMillis(100)) < 0
+				|| scrapeTimeout.compareTo(Duration.ofSeconds(30)) > 0) {
+			throw invalid("app.cluster.metrics.scrape-timeout", scrapeTimeout,
+					"a duration from 100ms to 30s, such as 2s");
+		}
 		ClusterProperties.Warmup warmup = worker.getWarmup();
 		for (int i = 0; i < warmup.getPaths().size(); i++) {
 			String path = warmup.getPaths().get(i);

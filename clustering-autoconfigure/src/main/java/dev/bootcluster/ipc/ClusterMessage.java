@@ -26,7 +26,11 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 		@JsonSubTypes.Type(value = ClusterMessage.Refused.class, name = "refused"),
 		@JsonSubTypes.Type(value = ClusterMessage.Leadership.class, name = "leadership"),
 		@JsonSubTypes.Type(value = ClusterMessage.LeadershipReleased.class, name = "leadership-released"),
-		@JsonSubTypes.Type(value = ClusterMessage.StopAccepting.class, name = "stop-accepting") })
+		@JsonSubTypes.Type(value = ClusterMessage.StopAccepting.class, name = "stop-accepting"),
+		@JsonSubTypes.Type(value = ClusterMessage.MetricsRequest.class, name = "metrics-request"),
+		@JsonSubTypes.Type(value = ClusterMessage.MetricsReply.class, name = "metrics-reply"),
+		@JsonSubTypes.Type(value = ClusterMessage.ScrapeRequest.class, name = "scrape-request"),
+		@JsonSubTypes.Type(value = ClusterMessage.ScrapeReply.class, name = "scrape-reply") })
 public sealed interface ClusterMessage {
 
 	/** The version of this protocol, raised only by a change old peers cannot skip. */
@@ -47,8 +51,15 @@ public sealed interface ClusterMessage {
 	/**
 	 * Worker to primary: the application accepts traffic and the worker takes connections
 	 * from the shared port.
+	 *
+	 * @param managementPort the worker's private loopback management port, 0 if it has
+	 * none
 	 */
-	record Ready() implements ClusterMessage {
+	record Ready(int managementPort) implements ClusterMessage {
+
+		public Ready() {
+			this(0);
+		}
 
 	}
 
@@ -146,6 +157,36 @@ public sealed interface ClusterMessage {
 	}
 
 	/**
+	 * Asks for the metrics of the whole cluster, as one Prometheus scrape.
+	 *
+	 * @param id the request id
+	 * @param format the exposition format
+	 */
+	record MetricsRequest(long id, MetricsFormat format) implements Request {
+
+	}
+
+	/**
+	 * Primary to worker: this worker's own metrics, for the cluster's scrape.
+	 *
+	 * @param scrape the scrape this is part of
+	 * @param format the exposition format
+	 */
+	record ScrapeRequest(long scrape, MetricsFormat format) implements ClusterMessage {
+
+	}
+
+	/**
+	 * Worker to primary: its own metrics.
+	 *
+	 * @param scrape the scrape this answers
+	 * @param exposition the metrics in the asked format
+	 */
+	record ScrapeReply(long scrape, String exposition) implements ClusterMessage {
+
+	}
+
+	/**
 	 * Primary to worker: the answer to a {@link Request}.
 	 */
 	sealed interface Reply extends ClusterMessage {
@@ -187,6 +228,17 @@ public sealed interface ClusterMessage {
 	 * @param to workers after
 	 */
 	record ScaleReply(long id, int from, int to) implements Reply {
+
+	}
+
+	/**
+	 * The metrics of every live worker, each series labelled with its worker id, and the
+	 * primary's own.
+	 *
+	 * @param id the request id
+	 * @param exposition the merged metrics
+	 */
+	record MetricsReply(long id, String exposition) implements Reply {
 
 	}
 

@@ -23,7 +23,7 @@ final class MessageCodec {
 	private static final Log logger = LogFactory.getLog(MessageCodec.class);
 
 	/** Frames larger than this are refused, so a confused peer cannot exhaust memory. */
-	static final int MAX_FRAME_BYTES = 1 << 20;
+	static final int MAX_FRAME_BYTES = 16 << 20;
 
 	private static final JsonMapper JSON = JsonMapper.builder()
 		.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)

@@ -68,10 +68,18 @@ record LaunchDecision(LaunchMode mode, ClusterProperties properties, @Nullable W
 			fixed.put("app.cluster.worker-count", this.worker.workerCount());
 			fixed.put("server.port", this.worker.port());
 			if (this.worker.managementPort() != null) {
-				fixed.put("management.server.port", this.worker.managementPort());
+				// The primary owns the management port and hands its connections to a
+				// private one of each worker's.
+				fixed.put("management.server.port", 0);
+				fixed.put("management.server.address", "127.0.0.1");
 			}
 			environment.getPropertySources().addFirst(new MapPropertySource(SOURCE_NAME, fixed));
 			defaults.put(LEVEL_PATTERN, "%5p [worker-" + this.worker.workerId() + "]");
+			// Structured logging (ecs, logstash, gelf) says who wrote a line as fields.
+			defaults.put("logging.structured.json.add[cluster.worker.id]", String.valueOf(this.worker.workerId()));
+			defaults.put("logging.structured.json.add[cluster.worker.count]",
+					String.valueOf(this.worker.workerCount()));
+			defaults.put("logging.structured.ecs.service.node-name", "worker-" + this.worker.workerId());
 			defaults.put("spring.lifecycle.timeout-per-shutdown-phase",
 					this.properties.getShutdownTimeout().toMillis() + "ms");
 			if (this.worker.workerId() > 0) {
@@ -80,6 +88,8 @@ record LaunchDecision(LaunchMode mode, ClusterProperties properties, @Nullable W
 		}
 		else if (this.mode == LaunchMode.PRIMARY) {
 			defaults.put(LEVEL_PATTERN, "%5p [primary]");
+			defaults.put("logging.structured.json.add[cluster.role]", "primary");
+			defaults.put("logging.structured.ecs.service.node-name", "primary");
 		}
 		if (!defaults.isEmpty()) {
 			environment.getPropertySources().addLast(new MapPropertySource(DEFAULTS_SOURCE_NAME, defaults));

@@ -44,10 +44,13 @@ final class OperatorRequests {
 	/** A size asked for while a reload ran, applied when it ends. */
 	private @Nullable Integer sizeAfterReload;
 
-	OperatorRequests(Supervisor supervisor, WorkerSlots slots, ClusterPlan plan) {
+	private final ClusterCounters counters;
+
+	OperatorRequests(Supervisor supervisor, WorkerSlots slots, ClusterPlan plan, ClusterCounters counters) {
 		this.supervisor = supervisor;
 		this.slots = slots;
 		this.plan = plan;
+		this.counters = counters;
 	}
 
 	/**
@@ -156,6 +159,12 @@ final class OperatorRequests {
 	}
 
 	private void reloadFinished() {
+		RollingReload reload = this.reload;
+		if (reload != null) {
+			ClusterStatus.Reload status = reload.status();
+			this.counters.reloaded(status.state(), Duration.between(status.started(),
+					(status.finished() != null) ? status.finished() : Instant.now()));
+		}
 		if (this.supervisor.isShuttingDown()) {
 			return;
 		}

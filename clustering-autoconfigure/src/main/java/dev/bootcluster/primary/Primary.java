@@ -2,7 +2,7 @@ package dev.bootcluster.primary;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -67,18 +67,25 @@ public final class Primary {
 		CpuAffinity affinity = CpuAffinity.choose(this.properties.getWorker().getCpuAffinity(), cores, workers,
 				WorkerJvmOptions.choosesCores(command.jvmOptions(), jvmArgs));
 		SharedSocket socket = listen(ports);
-		Integer managementPort = managementPort(ports, socket.getPort());
+		ManagementProxy management = managementProxy(ports, socket.getPort());
+		Integer managementPort = (management != null) ? management.port() : null;
 		List<String> workerOptions = WorkerJvmOptions.forWorker(command.jvmOptions(), jvmArgs, cores, workers);
 		long pid = ProcessHandle.current().pid();
 		logger.info("Primary (pid " + pid + ") starting " + workers + " workers on port " + socket.getPort()
 				+ " (shared socket" + ((managementPort != null) ? ", management port " + managementPort : "") + "; "
 				+ cores + " cores; worker options " + String.join(" ", workerOptions)
 				+ ((affinity != null) ? "; " + affinity.describe(workers) : "") + ")");
-		try (IpcServer ipc = openIpc()) {
+		try (IpcServer ipc = openIpc(); management) {
 			ClusterPlan plan = new ClusterPlan(workers, cores, limit, socket.getPort(), managementPort);
-			Supervisor supervisor = new Supervisor(this.properties, plan, new ProcessLauncher(command, workerOptions,
-					ipc, socket.getPort(), managementPort, affinity, connectionSlots(ipc)));
+			Supervisor supervisor = new Supervisor(
+					this.properties, plan, new ProcessLauncher(command, workerOptions, ipc, socket.getPort(),
+							managementPort, affinity, connectionSlots(ipc)),
+					(management != null) ? management::targets : (targets) -> {
+					});
 			ipc.start(supervisor::onMessage);
+			if (management != null) {
+				management.start();
+			}
 			handleSignals(supervisor);
 			int exitCode = supervisor.run(ipc::send);
 			logger.info("Primary (pid " + pid + ") exits with code " + exitCode);
@@ -132,21 +139,37 @@ public final class Primary {
 		}
 	}
 
-	private static @Nullable Integer managementPort(ServerPorts ports, int serverPort) {
+	/**
+	 * The management port, shared the way the application port is: the primary owns the
+	 * listening socket, so a queued connection never meets a worker that stops.
+	 */
+	private static @Nullable ManagementProxy managementProxy(ServerPorts ports, int serverPort) {
 		Integer port = ports.managementPort();
 		if (port == null || port == serverPort || port < 0) {
 			return null;
 		}
-		try (ServerSocket probe = new ServerSocket()) {
-			// Every worker binds the management port itself: check it is free, or pick a
-			// free one for port 0, before any worker is started.
-			probe.bind(new InetSocketAddress(ports.managementAddress(), port));
-			return probe.getLocalPort();
+		ServerSocketChannel listener = null;
+		try {
+			listener = ServerSocketChannel.open();
+			listener.bind(new InetSocketAddress(ports.managementAddress(), port), ports.backlog());
+			return new ManagementProxy(listener, ManagementProxy.WAIT_FOR_WORKER);
 		}
 		catch (IOException ex) {
+			closeQuietly(listener);
 			throw new ClusterStartupException(
 					"Management port " + port + " is not available (" + ex.getMessage() + "); no worker was started.",
 					"Stop the program that uses port " + port + ", or set management.server.port to another port.", ex);
+		}
+	}
+
+	private static void closeQuietly(@Nullable ServerSocketChannel channel) {
+		try {
+			if (channel != null) {
+				channel.close();
+			}
+		}
+		catch (IOException ex) {
+			// Closed already.
 		}
 	}
 

@@ -2,8 +2,10 @@ package dev.bootcluster.primary;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 
 import org.apache.commons.logging.Log;
@@ -48,6 +50,12 @@ final class Supervisor implements Rollover.Workers {
 
 	private final Leadership leadership;
 
+	private final ClusterCounters counters = new ClusterCounters();
+
+	private final ClusterScrapes scrapes;
+
+	private final Consumer<List<Integer>> managementTargets;
+
 	private final CompletableFuture<Integer> exitCode = new CompletableFuture<>();
 
 	private final long startNanos = System.nanoTime();
@@ -62,7 +70,17 @@ final class Supervisor implements Rollover.Workers {
 
 	private int shutdownExitCode;
 
-	Supervisor(ClusterProperties properties, ClusterPlan plan, WorkerLauncher launcher) {
+	/**
+	 * A supervisor.
+	 * @param properties {@code app.cluster.*}
+	 * @param plan the cluster's size and ports
+	 * @param launcher starts worker processes
+	 * @param managementTargets told the private management ports of the ready workers
+	 * whenever they change
+	 */
+	Supervisor(ClusterProperties properties, ClusterPlan plan, WorkerLauncher launcher,
+			Consumer<List<Integer>> managementTargets) {
+		this.managementTargets = managementTargets;
 		this.properties = properties;
 		this.plan = plan;
 		this.slots = new WorkerSlots(plan.workers(), properties.getRestart());
@@ -70,8 +88,10 @@ final class Supervisor implements Rollover.Workers {
 		this.restarts = new Restarts(properties.getRestart(), this.loop, this::enqueue, () -> shutdown(1));
 		this.recycling = new Recycling(new WorkerHealth(properties.getWorker(), RandomGenerator.getDefault()),
 				this.rollover, this::send);
-		this.requests = new OperatorRequests(this, this.slots, plan);
+		this.requests = new OperatorRequests(this, this.slots, plan, this.counters);
 		this.leadership = new Leadership(this::send);
+		this.scrapes = new ClusterScrapes(this.loop, this::send, properties.getMetrics().getScrapeTimeout(),
+				() -> new ClusterScrapes.Meters(List.copyOf(this.slots.runs()), this.counters));
 	}
 
 	/**
@@ -85,7 +105,7 @@ final class Supervisor implements Rollover.Workers {
 		this.loop.execute(() -> this.slots.all().forEach(this::enqueue));
 		this.loop.every(HEALTH_CHECK_PERIOD, () -> {
 			this.recycling.onTick(this.slots.runs());
-			this.leadership.reconcile(this.slots.runs());
+			afterEvent();
 		});
 		try {
 			return this.exitCode.get();
@@ -127,7 +147,8 @@ final class Supervisor implements Rollover.Workers {
 		if (run == null) {
 			return;
 		}
-		if (message instanceof ClusterMessage.Ready) {
+		if (message instanceof ClusterMessage.Ready ready) {
+			run.managementPort(ready.managementPort());
 			ready(run);
 		}
 		else if (message instanceof ClusterMessage.Heartbeat heartbeat) {
@@ -143,10 +164,25 @@ final class Supervisor implements Rollover.Workers {
 		else if (message instanceof ClusterMessage.LeadershipReleased released) {
 			this.leadership.released(run, released.term());
 		}
+		else if (message instanceof ClusterMessage.ScrapeReply reply) {
+			this.scrapes.reply(run, reply);
+		}
+		else if (message instanceof ClusterMessage.MetricsRequest metrics) {
+			this.scrapes.start(pid, metrics, this.slots.scrapeTargets());
+		}
 		else if (message instanceof ClusterMessage.Request request) {
 			send(pid, this.requests.answer(request));
 		}
+		afterEvent();
+	}
+
+	/**
+	 * After anything that may have changed which workers are ready: who runs the
+	 * single-worker jobs, and where the management port sends new connections.
+	 */
+	private void afterEvent() {
 		this.leadership.reconcile(this.slots.runs());
+		this.managementTargets.accept(this.slots.managementPorts());
 	}
 
 	private void send(long pid, ClusterMessage message) {
@@ -208,6 +244,9 @@ final class Supervisor implements Rollover.Workers {
 		WorkerState previous = run.state();
 		boolean asked = previous == WorkerState.DRAINING || isShuttingDown();
 		run.state(asked ? WorkerState.STOPPED : WorkerState.FAILED);
+		ExitReason reason = (run.exitReason() != null) ? run.exitReason()
+				: asked ? ExitReason.SHUTDOWN : ExitStatus.unaskedReason(code);
+		this.counters.ended(reason);
 		WorkerSlot slot = this.slots.slotOf(run);
 		if (asked) {
 			stopped(slot, run, code);
@@ -220,7 +259,7 @@ final class Supervisor implements Rollover.Workers {
 		}
 		finishIfStopped();
 		startWaiting();
-		this.leadership.reconcile(this.slots.runs());
+		afterEvent();
 	}
 
 	private void stopped(@Nullable WorkerSlot slot, WorkerRun run, int code) {

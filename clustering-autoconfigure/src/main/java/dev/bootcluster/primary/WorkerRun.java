@@ -40,6 +40,8 @@ final class WorkerRun {
 
 	private boolean closing;
 
+	private int managementPort;
+
 	WorkerRun(int workerId, WorkerHandle handle) {
 		this.workerId = workerId;
 		this.handle = handle;
@@ -129,6 +131,18 @@ final class WorkerRun {
 
 	void beingReplaced() {
 		this.beingReplaced = true;
+	}
+
+	/**
+	 * The process's private loopback management port, 0 if it has none.
+	 * @return the port
+	 */
+	int managementPort() {
+		return this.managementPort;
+	}
+
+	void managementPort(int port) {
+		this.managementPort = port;
 	}
 
 	/**

@@ -104,6 +104,35 @@ final class WorkerSlots {
 		return (int) this.slots.stream().filter((slot) -> slot.isRetiring() && slot.isLive()).count();
 	}
 
+	/**
+	 * The process of each worker id that a scrape asks: the id's current one while it
+	 * serves or drains, one per id so that series never repeat.
+	 * @return the processes, by id
+	 */
+	List<WorkerRun> scrapeTargets() {
+		List<WorkerRun> targets = new ArrayList<>();
+		for (WorkerSlot slot : this.slots) {
+			WorkerRun current = slot.current();
+			if (current != null && (current.state() == WorkerState.READY || current.state() == WorkerState.DRAINING)) {
+				targets.add(current);
+			}
+		}
+		return targets;
+	}
+
+	/**
+	 * Where the management port sends new connections: the private management ports of
+	 * the ready processes.
+	 * @return the ports
+	 */
+	List<Integer> managementPorts() {
+		return this.runs.values()
+			.stream()
+			.filter((run) -> run.state() == WorkerState.READY && run.managementPort() > 0)
+			.map(WorkerRun::managementPort)
+			.toList();
+	}
+
 	long starting() {
 		return this.runs.values().stream().filter((run) -> run.state() == WorkerState.STARTING).count();
 	}

@@ -1,6 +1,7 @@
 package dev.bootcluster.worker;
 
 import dev.bootcluster.ipc.ClusterStatus;
+import dev.bootcluster.ipc.MetricsFormat;
 
 /**
  * What a worker can ask its primary on an operator's behalf. Every call goes to the
@@ -29,6 +30,15 @@ public interface ClusterClient {
 	 * @throws ClusterOperationException when the value is invalid or the primary refuses
 	 */
 	Scaling scale(String instances);
+
+	/**
+	 * The metrics of every live worker, each series labelled with its worker id, and the
+	 * primary's own, as one Prometheus exposition.
+	 * @param format the exposition format
+	 * @return the exposition
+	 * @throws ClusterOperationException when the primary does not answer
+	 */
+	String metrics(MetricsFormat format);
 
 	/**
 	 * A reload the primary accepted.

@@ -19,6 +19,7 @@ import org.jspecify.annotations.Nullable;
 import dev.bootcluster.ipc.ClusterMessage;
 import dev.bootcluster.ipc.ClusterStatus;
 import dev.bootcluster.ipc.IpcClient;
+import dev.bootcluster.ipc.MetricsFormat;
 import dev.bootcluster.ipc.WorkerLaunch;
 
 /**
@@ -37,10 +38,13 @@ final class PrimaryConnection implements ClusterClient {
 
 	private final Consumer<ClusterMessage> commands;
 
+	private final Duration scrapeTimeout;
+
 	private volatile @Nullable IpcClient client;
 
-	private PrimaryConnection(Consumer<ClusterMessage> commands) {
+	private PrimaryConnection(Consumer<ClusterMessage> commands, Duration scrapeTimeout) {
 		this.commands = commands;
+		this.scrapeTimeout = scrapeTimeout;
 	}
 
 	/**
@@ -48,10 +52,12 @@ final class PrimaryConnection implements ClusterClient {
 	 * @param launch what the primary passed to this worker
 	 * @param onPrimaryGone called once when the primary cannot be reached or goes away
 	 * @param commands receives what the primary says that is not a reply
+	 * @param scrapeTimeout how long the primary waits for each worker's metrics
 	 * @return the connection
 	 */
-	static PrimaryConnection open(WorkerLaunch launch, Runnable onPrimaryGone, Consumer<ClusterMessage> commands) {
-		PrimaryConnection connection = new PrimaryConnection(commands);
+	static PrimaryConnection open(WorkerLaunch launch, Runnable onPrimaryGone, Consumer<ClusterMessage> commands,
+			Duration scrapeTimeout) {
+		PrimaryConnection connection = new PrimaryConnection(commands, scrapeTimeout);
 		ClusterMessage.Hello hello = new ClusterMessage.Hello(ClusterMessage.PROTOCOL_VERSION, launch.secret(),
 				launch.workerId(), ProcessHandle.current().pid());
 		try {
@@ -92,14 +98,26 @@ final class PrimaryConnection implements ClusterClient {
 		return new Scaling(reply.from(), reply.to());
 	}
 
+	@Override
+	public String metrics(MetricsFormat format) {
+		return request((id) -> new ClusterMessage.MetricsRequest(id, format), ClusterMessage.MetricsReply.class,
+				this.scrapeTimeout.plus(ANSWER_TIMEOUT))
+			.exposition();
+	}
+
 	private <T extends ClusterMessage.Reply> T request(LongFunction<ClusterMessage.Request> request,
 			Class<T> replyType) {
+		return request(request, replyType, ANSWER_TIMEOUT);
+	}
+
+	private <T extends ClusterMessage.Reply> T request(LongFunction<ClusterMessage.Request> request, Class<T> replyType,
+			Duration timeout) {
 		long id = this.requestIds.incrementAndGet();
 		CompletableFuture<ClusterMessage.Reply> answer = new CompletableFuture<>();
 		this.pending.put(id, answer);
 		try {
 			send(request.apply(id));
-			ClusterMessage.Reply reply = answer.get(ANSWER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+			ClusterMessage.Reply reply = answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
 			if (reply instanceof ClusterMessage.Refused refused) {
 				throw new ClusterOperationException(refused.reason(), true);
 			}
@@ -109,8 +127,8 @@ final class PrimaryConnection implements ClusterClient {
 			return replyType.cast(reply);
 		}
 		catch (TimeoutException ex) {
-			throw new ClusterOperationException(
-					"The primary did not answer within " + ANSWER_TIMEOUT.toSeconds() + " s", false);
+			throw new ClusterOperationException("The primary did not answer within " + timeout.toSeconds() + " s",
+					false);
 		}
 		catch (ExecutionException ex) {
 			throw new ClusterOperationException("The primary could not answer: " + ex.getCause(), false);

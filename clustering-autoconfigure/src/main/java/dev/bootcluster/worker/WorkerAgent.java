@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Function;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.commons.logging.Log;
@@ -13,6 +14,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.availability.AvailabilityChangeEvent;
 import org.springframework.boot.availability.ReadinessState;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.boot.web.server.context.WebServerInitializedEvent;
 import org.springframework.context.ApplicationEvent;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.event.ContextClosedEvent;
@@ -20,6 +22,7 @@ import org.springframework.context.event.ContextClosedEvent;
 import dev.bootcluster.config.ClusterProperties;
 import dev.bootcluster.ipc.ClusterMessage;
 import dev.bootcluster.ipc.ConnectionTable;
+import dev.bootcluster.ipc.MetricsFormat;
 import dev.bootcluster.ipc.WorkerLaunch;
 import dev.bootcluster.scheduling.SingletonGate;
 import dev.bootcluster.server.AcceptGate;
@@ -42,6 +45,8 @@ public final class WorkerAgent implements ApplicationListener<ApplicationEvent> 
 	 */
 	private static @Nullable WorkerAgent running;
 
+	private static final String MANAGEMENT = "management";
+
 	private final PrimaryConnection connection;
 
 	private final Heartbeats heartbeats;
@@ -50,11 +55,14 @@ public final class WorkerAgent implements ApplicationListener<ApplicationEvent> 
 
 	private final SingletonJobs singletonJobs;
 
+	private final WorkerMetrics metrics;
+
 	private final AtomicBoolean stopping = new AtomicBoolean();
 
 	private WorkerAgent(ClusterProperties properties, WorkerLaunch launch, PrimaryConnection connection,
-			Heartbeats heartbeats, SingletonJobs singletonJobs) {
+			Heartbeats heartbeats, SingletonJobs singletonJobs, WorkerMetrics metrics) {
 		this.singletonJobs = singletonJobs;
+		this.metrics = metrics;
 		this.connection = connection;
 		this.heartbeats = heartbeats;
 		this.readiness = new WorkerReadiness(launch, properties.getWorker().getWarmup(), connection, heartbeats);
@@ -82,17 +90,22 @@ public final class WorkerAgent implements ApplicationListener<ApplicationEvent> 
 		joinConnectionBalance(launch);
 		PrimaryWatch watch = new PrimaryWatch(launch);
 		SingletonJobs singletonJobs = new SingletonJobs();
+		WorkerMetrics metrics = new WorkerMetrics();
 		PrimaryConnection connection = PrimaryConnection.open(launch, watch::primaryGone,
-				(command) -> obey(command, singletonJobs));
+				(command) -> obey(command, singletonJobs, metrics), properties.getMetrics().getScrapeTimeout());
+		metrics.reportTo(connection);
 		singletonJobs.reportTo(connection);
 		watch.start(scheduler);
 		Heartbeats heartbeats = new Heartbeats(connection);
 		heartbeats.start(scheduler);
-		return new WorkerAgent(properties, launch, connection, heartbeats, singletonJobs);
+		return new WorkerAgent(properties, launch, connection, heartbeats, singletonJobs, metrics);
 	}
 
-	private static void obey(ClusterMessage command, SingletonJobs singletonJobs) {
-		if (command instanceof ClusterMessage.StopAccepting) {
+	private static void obey(ClusterMessage command, SingletonJobs singletonJobs, WorkerMetrics metrics) {
+		if (command instanceof ClusterMessage.ScrapeRequest scrape) {
+			metrics.scrape(scrape);
+		}
+		else if (command instanceof ClusterMessage.StopAccepting) {
 			logger.warn("The primary found this worker hung and is replacing it: taking no more connections");
 			AcceptGate.inheritedSocket().close();
 		}
@@ -133,6 +146,14 @@ public final class WorkerAgent implements ApplicationListener<ApplicationEvent> 
 	}
 
 	/**
+	 * Where this worker's own metrics come from, for the cluster's scrapes.
+	 * @param source writes this worker's metrics in a format
+	 */
+	public void exposeMetrics(Function<MetricsFormat, String> source) {
+		this.metrics.source(source);
+	}
+
+	/**
 	 * Count one request served by this worker, for the cluster status.
 	 */
 	public void requestServed() {
@@ -141,7 +162,11 @@ public final class WorkerAgent implements ApplicationListener<ApplicationEvent> 
 
 	@Override
 	public void onApplicationEvent(ApplicationEvent event) {
-		if (event instanceof AvailabilityChangeEvent<?> change
+		if (event instanceof WebServerInitializedEvent initialized
+				&& MANAGEMENT.equals(initialized.getApplicationContext().getServerNamespace())) {
+			this.readiness.managementPort(initialized.getWebServer().getPort());
+		}
+		else if (event instanceof AvailabilityChangeEvent<?> change
 				&& change.getState() == ReadinessState.ACCEPTING_TRAFFIC) {
 			this.readiness.acceptingTraffic((change.getSource() instanceof WebServerApplicationContext context)
 					? context.getWebServer() : null);

@@ -38,12 +38,22 @@ final class WorkerReadiness {
 
 	private volatile boolean done;
 
+	private volatile int managementPort;
+
 	WorkerReadiness(WorkerLaunch launch, ClusterProperties.Warmup warmup, PrimaryConnection connection,
 			Heartbeats heartbeats) {
 		this.launch = launch;
 		this.warmup = warmup;
 		this.connection = connection;
 		this.heartbeats = heartbeats;
+	}
+
+	/**
+	 * The private management port the primary hands management connections to.
+	 * @param port the port
+	 */
+	void managementPort(int port) {
+		this.managementPort = port;
 	}
 
 	/**
@@ -59,7 +69,7 @@ final class WorkerReadiness {
 			thread.start();
 		}
 		else if (this.done) {
-			this.connection.send(new ClusterMessage.Ready());
+			this.connection.send(new ClusterMessage.Ready(this.managementPort));
 		}
 	}
 
@@ -69,7 +79,7 @@ final class WorkerReadiness {
 		this.heartbeats.watch(RequestThreads.of(webServer));
 		AcceptGate.inheritedSocket().open();
 		this.done = true;
-		this.connection.send(new ClusterMessage.Ready());
+		this.connection.send(new ClusterMessage.Ready(this.managementPort));
 	}
 
 	/**

@@ -23,9 +23,15 @@ import dev.bootcluster.server.WarmupConnector;
  * so that class loading, lazy initialization and the first compilations happen before the
  * worker takes real clients from the shared port.
  */
-final class WorkerWarmup {
+public final class WorkerWarmup {
 
 	private static final Log logger = LogFactory.getLog(WorkerWarmup.class);
+
+	/**
+	 * Marks a warm-up request, which is not the application's traffic: metrics leave it
+	 * out while the worker takes no connections yet.
+	 */
+	public static final String WARMUP_HEADER = "Boot-Cluster-Warmup";
 
 	private WorkerWarmup() {
 	}
@@ -76,6 +82,7 @@ final class WorkerWarmup {
 	private static String get(HttpClient client, int port, String path, Duration timeout) throws InterruptedException {
 		HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
 			.header("User-Agent", "boot-cluster-warmup")
+			.header(WARMUP_HEADER, "1")
 			.timeout(timeout)
 			.build();
 		try {

@@ -10,6 +10,7 @@ import org.springframework.boot.health.contributor.Status;
 
 import dev.bootcluster.config.InstanceCount;
 import dev.bootcluster.ipc.ClusterStatus;
+import dev.bootcluster.ipc.MetricsFormat;
 import dev.bootcluster.ipc.PortSharing;
 import dev.bootcluster.ipc.ReloadState;
 import dev.bootcluster.worker.ClusterClient;
@@ -77,6 +78,11 @@ class ClusterEndpointTests {
 		@Override
 		public ReloadTicket reload() {
 			return new ReloadTicket("1", true);
+		}
+
+		@Override
+		public String metrics(MetricsFormat format) {
+			return "";
 		}
 
 		@Override

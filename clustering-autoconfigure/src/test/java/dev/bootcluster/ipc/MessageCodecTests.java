@@ -32,11 +32,14 @@ class MessageCodecTests {
 				new ClusterMessage.StatusReply(8, status), new ClusterMessage.ReloadReply(9, "3", true),
 				new ClusterMessage.ScaleReply(10, 2, 3), new ClusterMessage.Refused(11, "Invalid value 'abc'"),
 				new ClusterMessage.Leadership(3, true), new ClusterMessage.LeadershipReleased(3),
-				new ClusterMessage.StopAccepting());
+				new ClusterMessage.StopAccepting(), new ClusterMessage.MetricsRequest(12, MetricsFormat.OPENMETRICS),
+				new ClusterMessage.MetricsReply(12, "up{worker=\"0\"} 1\n"),
+				new ClusterMessage.ScrapeRequest(4, MetricsFormat.TEXT), new ClusterMessage.ScrapeReply(4, "up 1\n"),
+				new ClusterMessage.Ready(45123));
 		for (ClusterMessage message : messages) {
 			assertThat(MessageCodec.decode(MessageCodec.encode(message))).isEqualTo(message);
 		}
-		assertThat(messages.stream().map(Object::getClass)).as("every message type")
+		assertThat(messages.stream().map(Object::getClass).distinct()).as("every message type")
 			.containsExactlyInAnyOrderElementsOf(leaves(ClusterMessage.class));
 	}
 

@@ -386,7 +386,8 @@ class SupervisorTests {
 
 	private Supervisor supervisor(int workers, WorkerLauncher launcher) {
 		return new Supervisor(this.properties, new ClusterPlan(workers, 2, WorkerLimit.of(8, 2, 1L << 30), 8080, null),
-				launcher);
+				launcher, (ports) -> {
+				});
 	}
 
 	/**

@@ -74,6 +74,13 @@ abstract class BoundedLoad implements AutoCloseable {
 	 */
 	void stopAndJoin() {
 		this.running.set(false);
+		join();
+	}
+
+	/**
+	 * Wait until the requests or the time run out.
+	 */
+	void join() {
 		for (Thread thread : this.threads) {
 			try {
 				thread.join(60_000);

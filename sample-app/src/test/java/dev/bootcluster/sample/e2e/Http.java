@@ -25,6 +25,14 @@ final class Http {
 		return exchange(port, "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n", false);
 	}
 
+	/**
+	 * A GET with one more header, such as {@code Accept}.
+	 */
+	static Response get(int port, String path, String header) throws IOException {
+		return exchange(port,
+				"GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + header + "\r\nConnection: close\r\n\r\n", false);
+	}
+
 	static Response post(int port, String path, String json) throws IOException {
 		byte[] body = json.getBytes(StandardCharsets.UTF_8);
 		return exchange(port,

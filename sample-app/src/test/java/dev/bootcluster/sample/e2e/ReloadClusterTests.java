@@ -102,6 +102,7 @@ class ReloadClusterTests {
 	@Order(3)
 	void aReloadUnderLoadOfNewConnectionsReplacesEveryWorkerWithoutAFailedRequest() throws Exception {
 		Set<Long> before = new HashSet<>(this.cluster.readyWorkers().values());
+		Scrape scrapeBefore = Scrape.of(this.cluster.managementPort());
 		try (LoadGenerator load = new LoadGenerator(this.cluster.port(), "/api/whoami", 4, 500_000,
 				Duration.ofSeconds(150))) {
 			await().atMost(Duration.ofSeconds(10)).until(() -> load.succeeded() > 200);
@@ -125,6 +126,20 @@ class ReloadClusterTests {
 		Set<Long> now = new HashSet<>(currentPids());
 		assertThat(now).hasSize(2).doesNotContainAnyElementsOf(before);
 		assertThat(this.cluster.output()).containsOnlyOnce("Reload 1 started");
+		// The scrape shows the new workers under the same ids, and the primary counted
+		// the reload.
+		await("the old workers stopped").atMost(Duration.ofSeconds(60))
+			.until(() -> Scrape.of(this.cluster.managementPort())
+				.value("cluster_restarts_total{reason=\"reload\"}") == 2);
+		Scrape scrape = Scrape.of(this.cluster.managementPort());
+		for (String worker : List.of("0", "1")) {
+			String started = "process_start_time_seconds{worker=\"" + worker + "\"}";
+			assertThat(scrape.value(started)).isGreaterThan(scrapeBefore.value(started));
+		}
+		assertThat(scrape.value("cluster_reloads_total{outcome=\"succeeded\"}")).isEqualTo(1);
+		assertThat(scrape.value("cluster_reload_duration_seconds_count")).isEqualTo(1);
+		assertThat(scrape.value("cluster_reload_duration_seconds_sum")).isPositive();
+		assertThat(scrape.value("cluster_workers{state=\"ready\"}")).isEqualTo(2);
 	}
 
 	@Test
