@@ -271,7 +271,8 @@ echo "$table"
 	echo "Produced by \`benchmarks/cluster.sh\`; numbers are what that run printed. This machine is shared and noisy:"
 	echo "compare medians and ratios within one run, not across runs."
 	echo
-	echo "The \`@Offload\` call overhead (JMH) is in [offload-jmh.md](offload-jmh.md)."
+	echo "The \`@Offload\` call overhead (JMH) is in [offload-jmh.md](offload-jmh.md); the aggregated Prometheus scrape"
+	echo "(\`benchmarks/scrape.sh\`) in [scrape-benchmark.md](scrape-benchmark.md)."
 	echo
 	echo "## Cluster runtime"
 	echo

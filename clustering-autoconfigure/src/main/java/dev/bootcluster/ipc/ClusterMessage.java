@@ -1,5 +1,7 @@
 package dev.bootcluster.ipc;
 
+import java.time.Duration;
+
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 
@@ -71,7 +73,7 @@ public sealed interface ClusterMessage {
 	}
 
 	/**
-	 * Worker to primary, every few seconds.
+	 * Worker to primary, every {@link #PERIOD}.
 	 *
 	 * @param heapUsedBytes heap in use
 	 * @param heapMaxBytes maximum heap
@@ -82,6 +84,11 @@ public sealed interface ClusterMessage {
 	 */
 	record Heartbeat(long heapUsedBytes, long heapMaxBytes, long residentBytes, long requests, int busyThreads,
 			int maxThreads) implements ClusterMessage {
+
+		/**
+		 * How often a worker sends one.
+		 */
+		public static final Duration PERIOD = Duration.ofSeconds(2);
 
 	}
 

@@ -41,15 +41,17 @@ final class ClusterScrapes {
 	}
 
 	/**
-	 * Start a scrape.
+	 * Start a scrape. A silent worker (stopped, or missing heartbeats) is not asked: it
+	 * counts as missing at once.
 	 * @param requester the worker that asked, which gets the answer
 	 * @param request its request
-	 * @param targets the process of each worker id to ask
+	 * @param workers the process of each worker id
 	 */
-	void start(long requester, ClusterMessage.MetricsRequest request, List<WorkerRun> targets) {
+	void start(long requester, ClusterMessage.MetricsRequest request, List<WorkerRun> workers) {
 		long id = ++this.scrapes;
 		MetricsFormat format = (request.format() != null) ? request.format() : MetricsFormat.TEXT;
-		Scrape scrape = new Scrape(requester, request.id(), format, targets);
+		List<WorkerRun> targets = workers.stream().filter((run) -> run.pid() == requester || !run.isSilent()).toList();
+		Scrape scrape = new Scrape(requester, request.id(), format, workers, targets);
 		this.pending.put(id, scrape);
 		for (WorkerRun target : targets) {
 			this.replier.send(target.pid(), new ClusterMessage.ScrapeRequest(id, format));
@@ -88,8 +90,8 @@ final class ClusterScrapes {
 			.sorted(Comparator.comparingInt((answer) -> answer.getKey().workerId()))
 			.forEach((answer) -> merge.add(answer.getKey().workerId(), answer.getValue()));
 		Meters meters = this.meters.get();
-		merge.addOwn(new ClusterMeters(scrape.format).write(meters.runs(), scrape.targets, meters.counters(),
-				scrape.targets.size() - scrape.answers.size(),
+		merge.addOwn(new ClusterMeters(scrape.format).write(meters.runs(), scrape.workers, meters.counters(),
+				scrape.workers.size() - scrape.answers.size(),
 				Duration.ofNanos(System.nanoTime() - scrape.startNanos)));
 		this.replier.send(scrape.requester, new ClusterMessage.MetricsReply(scrape.requestId, merge.exposition()));
 	}
@@ -112,16 +114,19 @@ final class ClusterScrapes {
 
 		final MetricsFormat format;
 
+		final List<WorkerRun> workers;
+
 		final List<WorkerRun> targets;
 
 		final Map<WorkerRun, String> answers = new LinkedHashMap<>();
 
 		final long startNanos = System.nanoTime();
 
-		Scrape(long requester, long requestId, MetricsFormat format, List<WorkerRun> targets) {
+		Scrape(long requester, long requestId, MetricsFormat format, List<WorkerRun> workers, List<WorkerRun> targets) {
 			this.requester = requester;
 			this.requestId = requestId;
 			this.format = format;
+			this.workers = List.copyOf(workers);
 			this.targets = List.copyOf(targets);
 		}
 

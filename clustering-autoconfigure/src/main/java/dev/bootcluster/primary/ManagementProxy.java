@@ -1,14 +1,14 @@
 package dev.bootcluster.primary;
 
 import java.io.Closeable;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -38,10 +38,6 @@ final class ManagementProxy implements Closeable {
 
 	private static final int CONNECT_TIMEOUT_MILLIS = 2000;
 
-	private static final int BUFFER_SIZE = 16 * 1024;
-
-	static final int MAX_UNANSWERED = 64 * 1024;
-
 	private final ServerSocketChannel listener;
 
 	private final Duration waitForWorker;
@@ -51,6 +47,8 @@ final class ManagementProxy implements Closeable {
 	private volatile List<Integer> targets = List.of();
 
 	private final Semaphore connections = new Semaphore(MAX_CONNECTIONS);
+
+	private final Set<ManagementForwarding> active = ConcurrentHashMap.newKeySet();
 
 	private final AtomicInteger next = new AtomicInteger();
 
@@ -67,13 +65,19 @@ final class ManagementProxy implements Closeable {
 	}
 
 	/**
-	 * The workers new connections go to, as they become ready or stop being ready.
-	 * @param ports the loopback management ports of the ready workers
+	 * The workers new connections go to, as they become ready or stop being ready. A
+	 * {@code GET} or {@code HEAD} request waiting for an answer from a worker that fell
+	 * silent is sent to another worker.
+	 * @param targets the loopback management ports of the ready workers, and of those
+	 * left out because they fell silent
 	 */
-	void targets(List<Integer> ports) {
+	void targets(Targets targets) {
 		synchronized (this.targetsChanged) {
-			this.targets = List.copyOf(ports);
+			this.targets = List.copyOf(targets.ports());
 			this.targetsChanged.notifyAll();
+		}
+		if (!targets.silent().isEmpty()) {
+			this.active.forEach((forwarding) -> forwarding.leaveIfSilent(targets.silent()));
 		}
 	}
 
@@ -110,8 +114,10 @@ final class ManagementProxy implements Closeable {
 	}
 
 	private void forward(SocketChannel client) {
+		ManagementForwarding forwarding = new ManagementForwarding(client, this::connectToWorker);
+		this.active.add(forwarding);
 		try (client) {
-			new Forwarding(client).run();
+			forwarding.run();
 		}
 		catch (IOException ex) {
 			logger.debug("Management connection ended: " + ex.getMessage());
@@ -120,6 +126,7 @@ final class ManagementProxy implements Closeable {
 			Thread.currentThread().interrupt();
 		}
 		finally {
+			this.active.remove(forwarding);
 			this.connections.release();
 		}
 	}
@@ -129,7 +136,7 @@ final class ManagementProxy implements Closeable {
 	 * while none is ready (the client waits as it would in the accept queue).
 	 * @return the connection, or {@code null} when none was ready in time
 	 */
-	private @Nullable WorkerConnection connectToWorker(int excluded) throws InterruptedException {
+	private ManagementForwarding.@Nullable WorkerConnection connectToWorker(int excluded) throws InterruptedException {
 		long deadline = System.nanoTime() + this.waitForWorker.toNanos();
 		while (!this.closed && System.nanoTime() - deadline < 0) {
 			List<Integer> ports = this.targets;
@@ -141,7 +148,7 @@ final class ManagementProxy implements Closeable {
 				try {
 					SocketChannel worker = SocketChannel.open();
 					worker.socket().connect(new InetSocketAddress("127.0.0.1", port), CONNECT_TIMEOUT_MILLIS);
-					return new WorkerConnection(worker, port);
+					return new ManagementForwarding.WorkerConnection(worker, port);
 				}
 				catch (IOException ex) {
 					// Gone since the list was read: try the next one.
@@ -157,192 +164,14 @@ final class ManagementProxy implements Closeable {
 		return null;
 	}
 
-	private static void closeQuietly(@Nullable Closeable closeable) {
-		try {
-			if (closeable != null) {
-				closeable.close();
-			}
-		}
-		catch (IOException ex) {
-			// Closed already.
-		}
-	}
-
-	private record WorkerConnection(SocketChannel channel, int port) {
-
-	}
-
 	/**
-	 * One client connection, copied to a worker and back by two threads. What the client
-	 * sent that the worker has not answered with a single byte is kept (up to
-	 * {@value #MAX_UNANSWERED} bytes): when that worker's connection ends before it
-	 * answers (killed, crashed), the same bytes go to another ready worker, so the client
-	 * never meets a reset. A worker that answered part of a response and then died is not
-	 * asked again: the client sees the connection end, as it would without the proxy.
+	 * Where the management port may send connections.
+	 *
+	 * @param ports the private management ports of the ready workers that new connections
+	 * go to, in turn
+	 * @param silent those of ready workers left out because they missed heartbeats
 	 */
-	private final class Forwarding {
-
-		private final SocketChannel client;
-
-		private final Object lock = new Object();
-
-		private WorkerConnection worker;
-
-		private @Nullable ByteArrayOutputStream unanswered = new ByteArrayOutputStream();
-
-		private boolean clientEnded;
-
-		private boolean clientGone;
-
-		Forwarding(SocketChannel client) {
-			this.client = client;
-		}
-
-		void run() throws InterruptedException {
-			WorkerConnection first = connectToWorker(-1);
-			if (first == null) {
-				return;
-			}
-			this.worker = first;
-			Thread back = new Thread(this::workerToClient, Thread.currentThread().getName() + "-back");
-			back.setDaemon(true);
-			back.start();
-			clientToWorker();
-			back.join();
-			synchronized (this.lock) {
-				closeQuietly(this.worker.channel());
-			}
-		}
-
-		private void clientToWorker() {
-			ByteBuffer buffer = ByteBuffer.allocate(BUFFER_SIZE);
-			try {
-				while (this.client.read(buffer) >= 0) {
-					buffer.flip();
-					synchronized (this.lock) {
-						keep(buffer);
-						// A worker that is gone is noticed by the other direction.
-						writeQuietly(this.worker.channel(), buffer);
-					}
-					buffer.clear();
-				}
-				synchronized (this.lock) {
-					this.clientEnded = true;
-					this.worker.channel().shutdownOutput();
-				}
-			}
-			catch (IOException ex) {
-				// The client is gone: so is the way back.
-				synchronized (this.lock) {
-					this.clientGone = true;
-					closeQuietly(this.worker.channel());
-				}
-			}
-		}
-
-		private void workerToClient() {
-			ByteBuffer buffer = ByteBuffer.allocate(BUFFER_SIZE);
-			try {
-				while (true) {
-					SocketChannel from;
-					synchronized (this.lock) {
-						from = this.worker.channel();
-					}
-					if (read(from, buffer) < 0) {
-						if (!sendUnansweredToAnotherWorker()) {
-							break;
-						}
-						continue;
-					}
-					answered();
-					buffer.flip();
-					while (buffer.hasRemaining()) {
-						this.client.write(buffer);
-					}
-					buffer.clear();
-				}
-			}
-			catch (IOException ex) {
-				// The client is gone.
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
-			// The worker ended the conversation: so does the client's connection.
-			closeQuietly(this.client);
-		}
-
-		/**
-		 * The worker's connection ended: when it had not answered what the client sent,
-		 * the same bytes go to another worker.
-		 * @return whether another worker took them over
-		 */
-		private boolean sendUnansweredToAnotherWorker() throws InterruptedException {
-			synchronized (this.lock) {
-				if (this.clientGone || this.unanswered == null || this.unanswered.size() == 0) {
-					return false;
-				}
-				WorkerConnection next = connectToWorker(this.worker.port());
-				if (next == null) {
-					return false;
-				}
-				closeQuietly(this.worker.channel());
-				this.worker = next;
-				logger.debug("Management request moved to the worker on port " + next.port()
-						+ " after its worker's connection ended");
-				try {
-					next.channel().write(ByteBuffer.wrap(this.unanswered.toByteArray()));
-					if (this.clientEnded) {
-						next.channel().shutdownOutput();
-					}
-				}
-				catch (IOException ex) {
-					// Gone too: the next read ends, and the next worker is asked.
-				}
-				return true;
-			}
-		}
-
-		private void answered() {
-			synchronized (this.lock) {
-				if (this.unanswered == null) {
-					this.unanswered = new ByteArrayOutputStream();
-				}
-				this.unanswered.reset();
-			}
-		}
-
-		private void keep(ByteBuffer buffer) {
-			if (this.unanswered != null) {
-				if (this.unanswered.size() + buffer.remaining() > MAX_UNANSWERED) {
-					this.unanswered = null;
-				}
-				else {
-					this.unanswered.write(buffer.array(), buffer.position(), buffer.remaining());
-				}
-			}
-		}
-
-		private static int read(SocketChannel from, ByteBuffer buffer) {
-			try {
-				return from.read(buffer);
-			}
-			catch (IOException ex) {
-				// Reset by a worker that died.
-				return -1;
-			}
-		}
-
-		private static void writeQuietly(SocketChannel to, ByteBuffer buffer) {
-			try {
-				while (buffer.hasRemaining()) {
-					to.write(buffer);
-				}
-			}
-			catch (IOException ex) {
-				buffer.position(buffer.limit());
-			}
-		}
+	record Targets(List<Integer> ports, Set<Integer> silent) {
 
 	}
 

@@ -14,11 +14,15 @@ import dev.bootcluster.os.ProcessMemory;
  * the heap grown while Spring Boot prepared the environment is garbage. Once the cluster
  * is ready (and after each reload) the primary asks the JVM to give that memory back:
  * heap free ratios low enough for the collector to uncommit what it does not use, one
- * full collection, and the C library's free lists returned to the operating system.
+ * full collection, and the C library's free lists returned to the operating system. From
+ * then on G1 collects every {@value #PERIODIC_GC_MILLIS} ms when it is idle, so the heap
+ * that cluster scrapes grow is given back too.
  */
 final class PrimaryFootprint {
 
 	private static final Log logger = LogFactory.getLog(PrimaryFootprint.class);
+
+	private static final long PERIODIC_GC_MILLIS = 10_000;
 
 	private PrimaryFootprint() {
 	}
@@ -44,6 +48,8 @@ final class PrimaryFootprint {
 			// Min first: the JVM rejects a minimum above the current maximum.
 			diagnostics.setVMOption("MinHeapFreeRatio", "10");
 			diagnostics.setVMOption("MaxHeapFreeRatio", "20");
+			// A G1 flag; other collectors ignore it.
+			diagnostics.setVMOption("G1PeriodicGCInterval", String.valueOf(PERIODIC_GC_MILLIS));
 		}
 		catch (RuntimeException ex) {
 			logger.debug("Heap free ratios left as they are: " + ex.getMessage());

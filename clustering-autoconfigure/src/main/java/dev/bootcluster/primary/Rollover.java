@@ -150,7 +150,7 @@ final class Rollover {
 	}
 
 	/**
-	 * What the rollover needs from the supervisor.
+	 * What the rollover needs from the processes it replaces ({@link WorkerProcesses}).
 	 */
 	interface Workers {
 

@@ -24,7 +24,7 @@ import dev.bootcluster.ipc.WorkerState;
  * {@link Rollover} replacements (reloads and {@link Recycling}), {@link OperatorRequests}
  * what operators ask for, {@link Leadership} which worker runs the single-worker jobs.
  */
-final class Supervisor implements Rollover.Workers {
+final class Supervisor {
 
 	private static final Log logger = LogFactory.getLog(Supervisor.class);
 
@@ -40,7 +40,7 @@ final class Supervisor implements Rollover.Workers {
 
 	private final WorkerProcesses processes;
 
-	private final Rollover rollover = new Rollover(this);
+	private final Rollover rollover;
 
 	private final Restarts restarts;
 
@@ -54,7 +54,7 @@ final class Supervisor implements Rollover.Workers {
 
 	private final ClusterScrapes scrapes;
 
-	private final Consumer<List<Integer>> managementTargets;
+	private final Consumer<ManagementProxy.Targets> managementTargets;
 
 	private final CompletableFuture<Integer> exitCode = new CompletableFuture<>();
 
@@ -75,16 +75,17 @@ final class Supervisor implements Rollover.Workers {
 	 * @param properties {@code app.cluster.*}
 	 * @param plan the cluster's size and ports
 	 * @param launcher starts worker processes
-	 * @param managementTargets told the private management ports of the ready workers
-	 * whenever they change
+	 * @param managementTargets told where the management port may send connections
+	 * whenever the workers change
 	 */
 	Supervisor(ClusterProperties properties, ClusterPlan plan, WorkerLauncher launcher,
-			Consumer<List<Integer>> managementTargets) {
+			Consumer<ManagementProxy.Targets> managementTargets) {
 		this.managementTargets = managementTargets;
 		this.properties = properties;
 		this.plan = plan;
 		this.slots = new WorkerSlots(plan.workers(), properties.getRestart());
 		this.processes = new WorkerProcesses(properties, launcher, this.loop, this.slots, this::exited);
+		this.rollover = new Rollover(this.processes);
 		this.restarts = new Restarts(properties.getRestart(), this.loop, this::enqueue, () -> shutdown(1));
 		this.recycling = new Recycling(new WorkerHealth(properties.getWorker(), RandomGenerator.getDefault()),
 				this.rollover, this::send);
@@ -165,7 +166,9 @@ final class Supervisor implements Rollover.Workers {
 			this.leadership.released(run, released.term());
 		}
 		else if (message instanceof ClusterMessage.ScrapeReply reply) {
+			// Changes nothing about the workers.
 			this.scrapes.reply(run, reply);
+			return;
 		}
 		else if (message instanceof ClusterMessage.MetricsRequest metrics) {
 			this.scrapes.start(pid, metrics, this.slots.scrapeTargets());
@@ -182,7 +185,7 @@ final class Supervisor implements Rollover.Workers {
 	 */
 	private void afterEvent() {
 		this.leadership.reconcile(this.slots.runs());
-		this.managementTargets.accept(this.slots.managementPorts());
+		this.managementTargets.accept(this.slots.managementTargets());
 	}
 
 	private void send(long pid, ClusterMessage message) {
@@ -277,51 +280,16 @@ final class Supervisor implements Rollover.Workers {
 		}
 	}
 
+	void retire(WorkerRun run, ExitReason reason) {
+		this.processes.retire(run, reason);
+	}
+
 	Rollover rollover() {
 		return this.rollover;
 	}
 
 	boolean isShuttingDown() {
 		return this.shuttingDown || this.stopRequested;
-	}
-
-	@Override
-	public @Nullable WorkerRun current(int workerId) {
-		WorkerSlot slot = this.slots.slot(workerId);
-		return (slot != null) ? slot.current() : null;
-	}
-
-	@Override
-	public boolean keeps(int workerId) {
-		WorkerSlot slot = this.slots.slot(workerId);
-		return slot != null && !slot.isRetiring();
-	}
-
-	@Override
-	public @Nullable WorkerRun startReplacement(int workerId, @Nullable WorkerRun old) {
-		WorkerRun run = this.processes.start(workerId, this.slots.configured());
-		if (run != null) {
-			logger.info(run.describe() + " starting to replace " + ((old != null) ? "pid " + old.pid() : "no process"));
-		}
-		return run;
-	}
-
-	@Override
-	public void promote(WorkerRun replacement) {
-		replacement.state(WorkerState.READY);
-		WorkerSlot slot = this.slots.slotOf(replacement);
-		if (slot != null) {
-			slot.current(replacement);
-		}
-		if (slot == null || slot.isRetiring()) {
-			// A scale down removed its id while it started.
-			retire(replacement, ExitReason.SCALE);
-		}
-	}
-
-	@Override
-	public void retire(WorkerRun old, ExitReason reason) {
-		this.processes.retire(old, reason);
 	}
 
 	private void shutdown(int code) {
@@ -337,7 +305,7 @@ final class Supervisor implements Rollover.Workers {
 				+ LogFormat.seconds(this.properties.getShutdownTimeout()) + ")");
 		live.stream()
 			.filter((run) -> run.state() != WorkerState.DRAINING)
-			.forEach((run) -> retire(run, ExitReason.SHUTDOWN));
+			.forEach((run) -> this.processes.retire(run, ExitReason.SHUTDOWN));
 		finishIfStopped();
 	}
 

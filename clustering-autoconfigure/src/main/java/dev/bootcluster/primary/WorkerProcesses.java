@@ -14,9 +14,10 @@ import dev.bootcluster.ipc.WorkerState;
 /**
  * The supervisor's hands: forks a worker process and tracks it, kills one that is not
  * ready within the startup timeout, and drains one the supervisor retires, killing it if
- * it overstays the shutdown timeout. Every exit comes back on the supervisor's loop.
+ * it overstays the shutdown timeout. Every exit comes back on the supervisor's loop. It
+ * also gives the {@link Rollover} the processes it replaces.
  */
-final class WorkerProcesses {
+final class WorkerProcesses implements Rollover.Workers {
 
 	private static final Log logger = LogFactory.getLog(WorkerProcesses.class);
 
@@ -79,7 +80,8 @@ final class WorkerProcesses {
 	 * @param run the process
 	 * @param reason why, for its exit record
 	 */
-	void retire(WorkerRun run, ExitReason reason) {
+	@Override
+	public void retire(WorkerRun run, ExitReason reason) {
 		run.state(WorkerState.DRAINING);
 		run.exitReason(reason);
 		logger.info(run.describe() + " draining");
@@ -91,6 +93,40 @@ final class WorkerProcesses {
 				run.handle().kill();
 			}
 		}, this.properties.getShutdownTimeout());
+	}
+
+	@Override
+	public @Nullable WorkerRun current(int workerId) {
+		WorkerSlot slot = this.slots.slot(workerId);
+		return (slot != null) ? slot.current() : null;
+	}
+
+	@Override
+	public boolean keeps(int workerId) {
+		WorkerSlot slot = this.slots.slot(workerId);
+		return slot != null && !slot.isRetiring();
+	}
+
+	@Override
+	public @Nullable WorkerRun startReplacement(int workerId, @Nullable WorkerRun old) {
+		WorkerRun run = start(workerId, this.slots.configured());
+		if (run != null) {
+			logger.info(run.describe() + " starting to replace " + ((old != null) ? "pid " + old.pid() : "no process"));
+		}
+		return run;
+	}
+
+	@Override
+	public void promote(WorkerRun replacement) {
+		replacement.state(WorkerState.READY);
+		WorkerSlot slot = this.slots.slotOf(replacement);
+		if (slot != null) {
+			slot.current(replacement);
+		}
+		if (slot == null || slot.isRetiring()) {
+			// A scale down removed its id while it started.
+			retire(replacement, ExitReason.SCALE);
+		}
 	}
 
 }

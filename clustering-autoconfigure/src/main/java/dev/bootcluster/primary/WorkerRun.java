@@ -9,12 +9,18 @@ import dev.bootcluster.ipc.ClusterMessage;
 import dev.bootcluster.ipc.ClusterStatus;
 import dev.bootcluster.ipc.ExitReason;
 import dev.bootcluster.ipc.WorkerState;
+import dev.bootcluster.os.ProcessState;
 
 /**
  * One worker process from fork to exit, with what its heartbeats said. Only the
  * supervisor's thread touches it.
  */
 final class WorkerRun {
+
+	/**
+	 * Two missed heartbeats, and a margin for a busy machine.
+	 */
+	private static final Duration QUIET = ClusterMessage.Heartbeat.PERIOD.multipliedBy(2).plusMillis(500);
 
 	private final int workerId;
 
@@ -115,6 +121,17 @@ final class WorkerRun {
 	 */
 	long lastHeardNanos() {
 		return this.lastHeardNanos;
+	}
+
+	/**
+	 * Whether this process cannot answer now: stopped by a signal (SIGSTOP) or a tracer,
+	 * or not heard from for two heartbeats. A silent process gets no management
+	 * connection and is not waited for by a scrape; the watchdog judges it hung after
+	 * {@code heartbeat-timeout}.
+	 * @return whether it is silent
+	 */
+	boolean isSilent() {
+		return System.nanoTime() - this.lastHeardNanos > QUIET.toNanos() || ProcessState.isStopped(pid());
 	}
 
 	WorkerHealth.Track track() {

@@ -8,6 +8,8 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import org.jspecify.annotations.Nullable;
 
@@ -122,15 +124,24 @@ final class WorkerSlots {
 
 	/**
 	 * Where the management port sends new connections: the private management ports of
-	 * the ready processes.
-	 * @return the ports
+	 * the ready processes, leaving out silent ones (a frozen JVM's kernel still completes
+	 * connections to it, and their requests would hang) unless every one is.
+	 * @return the ports, and those of the silent ones left out
 	 */
-	List<Integer> managementPorts() {
-		return this.runs.values()
+	ManagementProxy.Targets managementTargets() {
+		List<WorkerRun> ready = this.runs.values()
 			.stream()
 			.filter((run) -> run.state() == WorkerState.READY && run.managementPort() > 0)
-			.map(WorkerRun::managementPort)
 			.toList();
+		List<WorkerRun> heard = ready.stream().filter((run) -> !run.isSilent()).toList();
+		if (heard.isEmpty()) {
+			return new ManagementProxy.Targets(ready.stream().map(WorkerRun::managementPort).toList(), Set.of());
+		}
+		return new ManagementProxy.Targets(heard.stream().map(WorkerRun::managementPort).toList(),
+				ready.stream()
+					.filter((run) -> !heard.contains(run))
+					.map(WorkerRun::managementPort)
+					.collect(Collectors.toSet()));
 	}
 
 	long starting() {

@@ -24,8 +24,6 @@ final class Heartbeats {
 
 	private static final Log logger = LogFactory.getLog(Heartbeats.class);
 
-	private static final long PERIOD_MILLIS = 2000;
-
 	private final AtomicLong requestsServed = new AtomicLong();
 
 	private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
@@ -43,7 +41,7 @@ final class Heartbeats {
 	 * @param scheduler the worker agent's scheduler
 	 */
 	void start(ScheduledExecutorService scheduler) {
-		scheduler.scheduleAtFixedRate(this::send, 0, PERIOD_MILLIS, TimeUnit.MILLISECONDS);
+		scheduler.scheduleAtFixedRate(this::send, 0, ClusterMessage.Heartbeat.PERIOD.toMillis(), TimeUnit.MILLISECONDS);
 	}
 
 	/**

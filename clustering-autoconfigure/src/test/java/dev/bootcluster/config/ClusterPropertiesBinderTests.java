@@ -137,6 +137,22 @@ class ClusterPropertiesBinderTests {
 			.satisfies((ex) -> assertThat(ex.getName()).isEqualTo("app.cluster.worker.max-requests-jitter"));
 	}
 
+	@Test
+	void metricsAreAggregatedByDefaultWithABoundedScrapeTimeout() {
+		ClusterProperties properties = ClusterPropertiesBinder.bind(new MockEnvironment());
+		assertThat(properties.getMetrics().isAggregate()).isTrue();
+		assertThat(properties.getMetrics().getScrapeTimeout()).isEqualTo(Duration.ofSeconds(2));
+		assertThat(ClusterPropertiesBinder
+			.bind(new MockEnvironment().withProperty("app.cluster.metrics.aggregate", "false")
+				.withProperty("app.cluster.metrics.scrape-timeout", "500ms"))
+			.getMetrics()).satisfies((metrics) -> assertThat(metrics.isAggregate()).isFalse())
+			.satisfies((metrics) -> assertThat(metrics.getScrapeTimeout()).isEqualTo(Duration.ofMillis(500)));
+		assertRejected("app.cluster.metrics.scrape-timeout", "50ms",
+				"Expected a duration from 100ms to 30s, such as 2s.");
+		assertRejected("app.cluster.metrics.scrape-timeout", "1m",
+				"Expected a duration from 100ms to 30s, such as 2s.");
+	}
+
 	private static void assertRejected(String name, String value, String reason) {
 		assertThatExceptionOfType(InvalidConfigurationPropertyValueException.class)
 			.isThrownBy(() -> ClusterPropertiesBinder.bind(new MockEnvironment().withProperty(name, value)))

@@ -3,20 +3,25 @@ package dev.bootcluster.primary;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The management port's proxy, between real loopback sockets: a client connects to it,
@@ -76,6 +81,36 @@ class ManagementProxyTests {
 	}
 
 	@Test
+	void aGetWaitingOnAWorkerThatFellSilentIsSentToAnotherWorker() throws Exception {
+		FakeWorker frozen = worker(Behaviour.NEVER_ANSWER);
+		FakeWorker healthy = worker(Behaviour.ANSWER);
+		startProxy(Duration.ofSeconds(5), frozen);
+		try (Socket client = connect()) {
+			client.getOutputStream().write(REQUEST.getBytes(StandardCharsets.US_ASCII));
+			await().until(() -> frozen.received().size() == 1);
+			this.proxy.targets(new ManagementProxy.Targets(List.of(healthy.port()), Set.of(frozen.port())));
+			assertThat(readAll(client.getInputStream())).isEqualTo("answered by " + healthy.port());
+		}
+	}
+
+	@Test
+	void aPostWaitingOnAWorkerThatFellSilentStaysWithIt() throws Exception {
+		FakeWorker frozen = worker(Behaviour.NEVER_ANSWER);
+		FakeWorker healthy = worker(Behaviour.ANSWER);
+		startProxy(Duration.ofSeconds(5), frozen);
+		try (Socket client = connect()) {
+			String post = "POST /actuator/cluster/reload HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n";
+			client.getOutputStream().write(post.getBytes(StandardCharsets.US_ASCII));
+			await().until(() -> frozen.received().size() == 1);
+			this.proxy.targets(new ManagementProxy.Targets(List.of(healthy.port()), Set.of(frozen.port())));
+			client.setSoTimeout(1000);
+			// The frozen worker may still run it when it thaws: it is not repeated.
+			assertThatExceptionOfType(SocketTimeoutException.class).isThrownBy(() -> client.getInputStream().read());
+			assertThat(healthy.received()).isEmpty();
+		}
+	}
+
+	@Test
 	void aClientThatHalfClosesStillGetsItsAnswer() throws IOException {
 		FakeWorker worker = worker(Behaviour.ANSWER_AT_END_OF_REQUEST);
 		startProxy(Duration.ofSeconds(5), worker);
@@ -88,7 +123,7 @@ class ManagementProxyTests {
 		startProxy(Duration.ofSeconds(20));
 		try (Socket client = connect()) {
 			client.getOutputStream().write(REQUEST.getBytes(StandardCharsets.US_ASCII));
-			this.proxy.targets(List.of(late.port()));
+			this.proxy.targets(new ManagementProxy.Targets(List.of(late.port()), Set.of()));
 			assertThat(readAll(client.getInputStream())).isEqualTo("answered by " + late.port());
 		}
 	}
@@ -109,7 +144,8 @@ class ManagementProxyTests {
 		ServerSocketChannel listener = ServerSocketChannel.open();
 		listener.bind(new InetSocketAddress("127.0.0.1", 0));
 		this.proxy = new ManagementProxy(listener, waitForWorker);
-		this.proxy.targets(List.of(targets).stream().map(FakeWorker::port).toList());
+		this.proxy
+			.targets(new ManagementProxy.Targets(List.of(targets).stream().map(FakeWorker::port).toList(), Set.of()));
 		this.proxy.start();
 	}
 
@@ -152,7 +188,10 @@ class ManagementProxyTests {
 		DIE_BEFORE_ANSWERING,
 
 		/** Send part of the answer, then close. */
-		DIE_WHILE_ANSWERING
+		DIE_WHILE_ANSWERING,
+
+		/** Read the request and wait until the connection closes, as a frozen worker. */
+		NEVER_ANSWER
 
 	}
 
@@ -186,6 +225,11 @@ class ManagementProxyTests {
 					String request = (behaviour == Behaviour.ANSWER_AT_END_OF_REQUEST)
 							? readAll(connection.getInputStream()) : readHead(connection.getInputStream());
 					this.received.add(request);
+					if (behaviour == Behaviour.NEVER_ANSWER) {
+						connection.setSoTimeout(0);
+						connection.getInputStream().transferTo(OutputStream.nullOutputStream());
+						continue;
+					}
 					String answer = "answered by " + port();
 					if (behaviour == Behaviour.DIE_WHILE_ANSWERING) {
 						answer = answer.substring(0, 4);

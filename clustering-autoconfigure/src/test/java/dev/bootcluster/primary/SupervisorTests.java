@@ -1,11 +1,14 @@
 package dev.bootcluster.primary;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 
@@ -15,6 +18,7 @@ import dev.bootcluster.config.ClusterProperties;
 import dev.bootcluster.ipc.ClusterMessage;
 import dev.bootcluster.ipc.ClusterStatus;
 import dev.bootcluster.ipc.ExitReason;
+import dev.bootcluster.ipc.MetricsFormat;
 import dev.bootcluster.ipc.ReloadState;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -35,7 +39,12 @@ class SupervisorTests {
 
 	private final List<ClusterMessage> replies = new CopyOnWriteArrayList<>();
 
+	private final List<Long> repliedTo = new CopyOnWriteArrayList<>();
+
 	private final List<String> leadership = new CopyOnWriteArrayList<>();
+
+	private final AtomicReference<ManagementProxy.Targets> managementTargets = new AtomicReference<>(
+			new ManagementProxy.Targets(List.of(), Set.of()));
 
 	SupervisorTests() {
 		this.properties.getRestart().setInitialBackoff(Duration.ofMillis(10));
@@ -378,6 +387,69 @@ class SupervisorTests {
 		assertThat(exit.join()).isZero();
 	}
 
+	@Test
+	void aScrapeMergesTheAnswersInTimeAndCountsTheWorkerThatDidNotAnswer() {
+		this.properties.getMetrics().setScrapeTimeout(Duration.ofMillis(300));
+		Supervisor supervisor = supervisor(2, this::launch);
+		CompletableFuture<Integer> exit = runUntilLaunched(supervisor, 2);
+		this.launched.forEach((worker) -> ready(supervisor, worker));
+		FakeWorker answering = this.launched.get(0);
+		supervisor.onMessage(answering.id, answering.pid, new ClusterMessage.MetricsRequest(7, MetricsFormat.TEXT));
+		// Both are asked; only worker 0 answers.
+		await().until(() -> scrapeRequestsTo(answering.pid).size() == 1
+				&& scrapeRequestsTo(this.launched.get(1).pid).size() == 1);
+		long scrape = scrapeRequestsTo(answering.pid).get(0).scrape();
+		supervisor.onMessage(answering.id, answering.pid,
+				new ClusterMessage.ScrapeReply(scrape, "# TYPE up gauge\nup 1\n"));
+		ClusterMessage.MetricsReply reply = await().atMost(Duration.ofSeconds(5))
+			.until(() -> this.replies.stream()
+				.filter(ClusterMessage.MetricsReply.class::isInstance)
+				.map(ClusterMessage.MetricsReply.class::cast)
+				.findFirst(), Optional::isPresent)
+			.orElseThrow();
+		assertThat(reply.id()).isEqualTo(7);
+		assertThat(reply.exposition())
+			.contains("up{worker=\"0\"} 1", "cluster_scrape_missing 1", "cluster_workers{state=\"ready\"} 2",
+					"cluster_worker_uptime_seconds{worker=\"1\"}")
+			.doesNotContain("worker=\"1\"} 1");
+		supervisor.requestShutdown();
+		assertThat(exit.join()).isZero();
+	}
+
+	private List<ClusterMessage.ScrapeRequest> scrapeRequestsTo(long pid) {
+		List<ClusterMessage.ScrapeRequest> requests = new ArrayList<>();
+		for (int i = 0; i < this.replies.size(); i++) {
+			if (this.repliedTo.get(i) == pid && this.replies.get(i) instanceof ClusterMessage.ScrapeRequest request) {
+				requests.add(request);
+			}
+		}
+		return requests;
+	}
+
+	@Test
+	void theManagementPortGoesToReadyWorkersThatStillSendHeartbeats() {
+		Supervisor supervisor = supervisor(2, this::launch);
+		CompletableFuture<Integer> exit = runUntilLaunched(supervisor, 2);
+		for (FakeWorker worker : this.launched) {
+			supervisor.onMessage(worker.id, worker.pid, new ClusterMessage.Ready(9000 + worker.id));
+		}
+		await().until(() -> this.managementTargets.get().ports().size() == 2);
+		assertThat(this.managementTargets.get().ports()).containsExactlyInAnyOrder(9000, 9001);
+		// Worker 1 falls silent (frozen): after two missed heartbeats it gets no new
+		// connection.
+		FakeWorker talking = this.launched.get(0);
+		await().atMost(Duration.ofSeconds(10)).until(() -> {
+			heartbeat(supervisor, talking, 100, 0, 0, 4);
+			return this.managementTargets.get().equals(new ManagementProxy.Targets(List.of(9000), Set.of(9001)));
+		});
+		// When every ready worker is silent, each still gets connections.
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.managementTargets.get().ports().size() == 2);
+		assertThat(this.managementTargets.get().silent()).isEmpty();
+		supervisor.requestShutdown();
+		assertThat(exit.join()).isZero();
+		assertThat(this.managementTargets.get().ports()).isEmpty();
+	}
+
 	private static void heartbeat(Supervisor supervisor, FakeWorker worker, long residentMegabytes, long requests,
 			int busyThreads, int maxThreads) {
 		supervisor.onMessage(worker.id, worker.pid,
@@ -386,8 +458,7 @@ class SupervisorTests {
 
 	private Supervisor supervisor(int workers, WorkerLauncher launcher) {
 		return new Supervisor(this.properties, new ClusterPlan(workers, 2, WorkerLimit.of(8, 2, 1L << 30), 8080, null),
-				launcher, (ports) -> {
-				});
+				launcher, this.managementTargets::set);
 	}
 
 	/**
@@ -395,6 +466,7 @@ class SupervisorTests {
 	 */
 	private CompletableFuture<Integer> runUntilLaunched(Supervisor supervisor, int workers) {
 		CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> supervisor.run((pid, message) -> {
+			this.repliedTo.add(pid);
 			this.replies.add(message);
 			if (message instanceof ClusterMessage.Leadership granted) {
 				this.leadership.add(pid + (granted.granted() ? " granted " : " revoked ") + granted.term());

@@ -178,29 +178,10 @@ final class ClusterProcess implements AutoCloseable {
 	}
 
 	/**
-	 * A request to the management port while workers come and go. Every worker listens
-	 * there with SO_REUSEPORT, so a worker that drains or dies resets the connections
-	 * still queued on its own socket (the application port has one shared queue and loses
-	 * none); a request that meets one is sent again, at most three times.
-	 */
-	Http.Response management(ManagementCall call) throws IOException {
-		for (int attempt = 1;; attempt++) {
-			try {
-				return call.send(managementPort());
-			}
-			catch (IOException ex) {
-				if (attempt == 3) {
-					throw ex;
-				}
-			}
-		}
-	}
-
-	/**
 	 * The pids of the ready workers, as the cluster endpoint reports them.
 	 */
 	List<Long> readyPids() throws IOException {
-		String status = management((port) -> Http.get(port, "/actuator/cluster")).body();
+		String status = Http.get(managementPort(), "/actuator/cluster").body();
 		List<Long> pids = new ArrayList<>();
 		Matcher ready = READY_PID.matcher(status.replaceAll("\"reload\":.*", ""));
 		while (ready.find()) {
@@ -213,19 +194,12 @@ final class ClusterProcess implements AutoCloseable {
 	 * The pid of a worker id's ready process, as the cluster endpoint reports it.
 	 */
 	long readyPid(int workerId) throws IOException {
-		String status = management((port) -> Http.get(port, "/actuator/cluster")).body();
+		String status = Http.get(managementPort(), "/actuator/cluster").body();
 		Matcher ready = Pattern.compile("\"id\":" + workerId + ",\"pid\":(\\d+),\"state\":\"ready\"").matcher(status);
 		if (!ready.find()) {
 			throw new AssertionError("No ready worker " + workerId + " in " + status);
 		}
 		return Long.parseLong(ready.group(1));
-	}
-
-	@FunctionalInterface
-	interface ManagementCall {
-
-		Http.Response send(int port) throws IOException;
-
 	}
 
 	Process process() {

@@ -271,7 +271,7 @@ class ReloadClusterTests {
 	}
 
 	private Http.Response managementGet(String path) throws IOException {
-		return this.cluster.management((port) -> Http.get(port, path));
+		return Http.get(this.cluster.managementPort(), path);
 	}
 
 	private Http.Response post(String path) {

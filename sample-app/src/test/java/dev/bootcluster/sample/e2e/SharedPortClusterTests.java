@@ -260,6 +260,28 @@ class SharedPortClusterTests {
 
 	@Test
 	@Order(4)
+	void aFrozenWorkerNeitherHangsNorFailsAScrapeAndIsCountedMissing() throws Exception {
+		long frozen = this.cluster.readyWorkers().get(1);
+		this.cluster.signal(frozen, "STOP");
+		try {
+			// In turn the management port hands scrapes to both workers; one that reaches
+			// the frozen worker before the primary notices is sent to the other.
+			for (int i = 0; i < 6; i++) {
+				Scrape scrape = Scrape.of(this.cluster.managementPort());
+				assertThat(scrape.sum("process_uptime_seconds{worker=\"0\"")).isPositive();
+			}
+			assertThat(Scrape.of(this.cluster.managementPort()).value("cluster_scrape_missing")).isEqualTo(1);
+		}
+		finally {
+			this.cluster.signal(frozen, "CONT");
+		}
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> Scrape.of(this.cluster.managementPort()).value("cluster_scrape_missing") == 0);
+		assertThat(this.cluster.readyWorkers().get(1)).isEqualTo(frozen);
+	}
+
+	@Test
+	@Order(4)
 	void aWorkerStoppedGracefullyUnderLoadFailsNoRequestAndIsReplaced() {
 		Map<Integer, Long> before = this.cluster.readyWorkers();
 		LoadGenerator load = this.cluster.signalUnderLoad(0, "TERM", LOAD_THREADS);
@@ -294,6 +316,8 @@ class SharedPortClusterTests {
 		assertThat(this.cluster.output()).containsPattern("worker 1 \\(pid " + before.get(1)
 				+ "\\) exited with signal 9 \\(SIGKILL\\) after .*" + "restarting in .* \\(restart 1\\)");
 		assertThat(this.cluster.readyWorkers()).containsOnlyKeys(0, 1);
+		assertThat(Scrape.of(this.cluster.managementPort()).value("cluster_restarts_total{reason=\"killed\"}"))
+			.isEqualTo(1);
 	}
 
 }

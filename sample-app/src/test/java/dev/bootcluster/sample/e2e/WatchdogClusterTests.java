@@ -49,11 +49,17 @@ class WatchdogClusterTests {
 			await().atMost(Duration.ofSeconds(40)).until(() -> parked.stream().allMatch(CompletableFuture::isDone));
 			await().atMost(Duration.ofSeconds(40))
 				.until(() -> ProcessHandle.of(hung).map(ClusterProcess::hasExited).orElse(true));
-			assertThat(cluster.management((port) -> Http.get(port, "/actuator/cluster")).body())
-				.contains("\"reason\":\"heartbeat-timeout\"");
+			// The primary hears of the exit a moment after the process is gone.
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> Http.get(cluster.managementPort(), "/actuator/cluster")
+					.body()
+					.contains("\"reason\":\"heartbeat-timeout\""));
 			// A frozen JVM (as in a GC death spiral) sends no heartbeat at all.
 			long frozen = replacement;
 			cluster.signal(frozen, "STOP");
+			// A request the management port hands to the frozen worker waits until it
+			// times
+			// out: the kernel still queues connections for a stopped process.
 			await("the frozen worker replaced").atMost(ClusterProcess.STARTUP)
 				.ignoreExceptionsInstanceOf(IOException.class)
 				.until(() -> cluster.readyPids().stream().anyMatch((pid) -> pid != frozen));
