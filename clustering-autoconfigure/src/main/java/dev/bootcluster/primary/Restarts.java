@@ -1,6 +1,7 @@
 package dev.bootcluster.primary;
 
 import java.time.Duration;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 import org.apache.commons.logging.Log;
@@ -28,17 +29,22 @@ final class Restarts {
 
 	private final Runnable giveUp;
 
+	private final BooleanSupplier serving;
+
 	/**
 	 * @param config {@code app.cluster.restart}
 	 * @param loop the supervisor's loop, for the backoff
 	 * @param restart queues a worker id to start again
 	 * @param giveUp stops the cluster with exit code 1
+	 * @param serving whether any worker is ready now
 	 */
-	Restarts(ClusterProperties.Restart config, SupervisorLoop loop, Consumer<WorkerSlot> restart, Runnable giveUp) {
+	Restarts(ClusterProperties.Restart config, SupervisorLoop loop, Consumer<WorkerSlot> restart, Runnable giveUp,
+			BooleanSupplier serving) {
 		this.config = config;
 		this.loop = loop;
 		this.restart = restart;
 		this.giveUp = giveUp;
+		this.serving = serving;
 	}
 
 	/**
@@ -62,12 +68,21 @@ final class Restarts {
 			this.giveUp.run();
 			return;
 		}
+		boolean served = slot.restartPolicy().servedBeforeFailing(readyFor, reason);
+		String outage = "";
+		if (served && !this.serving.getAsBoolean() && delay.compareTo(this.config.getInitialBackoff()) > 0) {
+			// It could run, and no other worker serves: a longer backoff would only
+			// prolong the outage.
+			delay = this.config.getInitialBackoff();
+			outage = ", as no other worker is ready";
+		}
 		logger
 			.warn(run.describe() + " exited with " + ExitStatus.describe(code) + " after "
 					+ LogFormat.seconds(run.uptime())
-					+ (slot.restartPolicy().servedBeforeFailing(readyFor, reason) ? " (" + reason.value() + " after "
-							+ LogFormat.seconds(readyFor) + " ready: not a crash loop)" : "")
-					+ "; restarting in " + LogFormat.seconds(delay) + " (restart " + slot.countRestart() + ")");
+					+ (served ? " (" + reason.value() + " after " + LogFormat.seconds(readyFor)
+							+ " ready: not a crash loop)" : "")
+					+ "; restarting in " + LogFormat.seconds(delay) + outage + " (restart " + slot.countRestart()
+					+ ")");
 		this.loop.schedule(() -> {
 			// A reload may have replaced the process meanwhile.
 			if (slot.current() == run) {

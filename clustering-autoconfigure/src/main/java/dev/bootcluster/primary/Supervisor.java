@@ -86,7 +86,8 @@ final class Supervisor {
 		this.slots = new WorkerSlots(plan.workers(), properties.getRestart());
 		this.processes = new WorkerProcesses(properties, launcher, this.loop, this.slots, this::exited);
 		this.rollover = new Rollover(this.processes);
-		this.restarts = new Restarts(properties.getRestart(), this.loop, this::enqueue, () -> shutdown(1));
+		this.restarts = new Restarts(properties.getRestart(), this.loop, this::enqueue, () -> shutdown(1),
+				() -> this.slots.ready() > 0);
 		this.recycling = new Recycling(new WorkerHealth(properties.getWorker(), RandomGenerator.getDefault()),
 				this.rollover, this::send);
 		this.requests = new OperatorRequests(this, this.slots, plan, this.counters);

@@ -110,6 +110,25 @@ class SupervisorTests {
 	}
 
 	@Test
+	void aWorkerKilledWhileNoOtherServesIsRestartedWithoutItsLongerBackoff() {
+		this.properties.getRestart().setMultiplier(1000);
+		this.properties.getRestart().setMaxBackoff(Duration.ofMinutes(5));
+		Supervisor supervisor = supervisor(1, this::launch);
+		CompletableFuture<Integer> exit = runUntilLaunched(supervisor, 1);
+		ready(supervisor, this.launched.get(0));
+		for (int kill = 1; kill <= 3; kill++) {
+			// Without another ready worker the second kill would wait 10 s, the third 5
+			// min.
+			this.launched.get(kill - 1).exit.complete(137);
+			int launched = kill + 1;
+			await().atMost(Duration.ofSeconds(2)).until(() -> this.launched.size() == launched);
+			ready(supervisor, this.launched.get(kill));
+		}
+		supervisor.requestShutdown();
+		assertThat(exit.join()).isZero();
+	}
+
+	@Test
 	void theSingleWorkerJobsMoveOnlyOnceTheWorkerThatRanThemReleasedThem() {
 		Supervisor supervisor = supervisor(2, (id, count) -> {
 			FakeWorker worker = launch(id, count);

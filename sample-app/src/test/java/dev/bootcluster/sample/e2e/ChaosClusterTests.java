@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -12,6 +13,7 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -43,18 +45,24 @@ class ChaosClusterTests {
 			Footprint before = Footprint.of(cluster.pid());
 			int port = cluster.port();
 			try (LoadGenerator fresh = new LoadGenerator(port, "/api/whoami", NEW_CONNECTION_THREADS, 5_000_000,
-					CHAOS.plusSeconds(90));
+					CHAOS.plusSeconds(240));
 					KeepAliveLoad kept = new KeepAliveLoad(port, "/api/data", KEEP_ALIVE_THREADS, 5_000_000,
-							CHAOS.plusSeconds(90))) {
+							CHAOS.plusSeconds(240))) {
 				long end = System.nanoTime() + CHAOS.toNanos();
 				while (System.nanoTime() < end) {
 					// The pace of the chaos: every 4 to 9 s, once the cluster has served
 					// more.
 					int served = fresh.succeeded() + kept.succeeded();
-					await("requests served since the last action")
-						.pollDelay(Duration.ofMillis(4000 + random.nextInt(5000)))
-						.atMost(Duration.ofSeconds(60))
-						.until(() -> fresh.succeeded() + kept.succeeded() > served + 100);
+					try {
+						await("requests served since the last action")
+							.pollDelay(Duration.ofMillis(4000 + random.nextInt(5000)))
+							.atMost(Duration.ofSeconds(60))
+							.until(() -> fresh.succeeded() + kept.succeeded() > served + 100);
+					}
+					catch (ConditionTimeoutException ex) {
+						throw new AssertionError("No requests served for 60 s after " + actions + " (seed " + seed
+								+ "); the cluster's last output:\n" + tail(cluster.output(), 120), ex);
+					}
 					actions.merge(act(cluster, random), 1, Integer::sum);
 				}
 				// Back to the configured size, every worker ready.
@@ -106,6 +114,11 @@ class ChaosClusterTests {
 				"{\"instances\":\"" + instances + "\"}"));
 		assertThat(scale.status()).as(scale.body()).isEqualTo(200);
 		return "scale";
+	}
+
+	private static String tail(String output, int lines) {
+		String[] all = output.split("\n");
+		return String.join("\n", Arrays.copyOfRange(all, Math.max(0, all.length - lines), all.length));
 	}
 
 	private static boolean signal(long pid, String signal) throws IOException {
