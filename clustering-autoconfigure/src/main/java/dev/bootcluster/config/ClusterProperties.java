@@ -266,6 +266,21 @@ public class ClusterProperties {
 		private CpuAffinity cpuAffinity = CpuAffinity.AUTO;
 
 		/**
+		 * Whether workers start with an archive of the application's classes that the
+		 * primary creates in the background for the jar it runs ('auto', for a 'java
+		 * -jar' launch), so that they start faster and share those classes' memory; or
+		 * never ('off'). JDK 17 to 24 use a dynamic CDS archive, JDK 25 and later an AOT
+		 * cache.
+		 */
+		private ClassDataSharing classDataSharing = ClassDataSharing.AUTO;
+
+		/**
+		 * Directory for the class data archives, one per jar content and JDK. Default:
+		 * 'boot-cluster-class-data' in the temporary directory.
+		 */
+		private @Nullable String classDataCache;
+
+		/**
 		 * Resident memory above which a worker is replaced the way a reload replaces it
 		 * (its replacement ready first, then it drains), such as 700MB. Compared with the
 		 * process's resident set, as the kernel (and its OOM killer) counts it: set it
@@ -305,6 +320,22 @@ public class ClusterProperties {
 
 		public void setJvmArgs(List<String> jvmArgs) {
 			this.jvmArgs = jvmArgs;
+		}
+
+		public ClassDataSharing getClassDataSharing() {
+			return this.classDataSharing;
+		}
+
+		public void setClassDataSharing(ClassDataSharing classDataSharing) {
+			this.classDataSharing = classDataSharing;
+		}
+
+		public @Nullable String getClassDataCache() {
+			return this.classDataCache;
+		}
+
+		public void setClassDataCache(@Nullable String classDataCache) {
+			this.classDataCache = classDataCache;
 		}
 
 		public CpuAffinity getCpuAffinity() {
@@ -387,6 +418,23 @@ public class ClusterProperties {
 		public void setScrapeTimeout(Duration scrapeTimeout) {
 			this.scrapeTimeout = scrapeTimeout;
 		}
+
+	}
+
+	/**
+	 * Whether workers start with a class data archive of the application.
+	 */
+	public enum ClassDataSharing {
+
+		/**
+		 * Create the archive for a 'java -jar' launch and start workers with it.
+		 */
+		AUTO,
+
+		/**
+		 * Start workers without an archive of the application's classes.
+		 */
+		OFF
 
 	}
 

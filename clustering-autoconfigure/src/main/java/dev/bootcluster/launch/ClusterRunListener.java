@@ -53,8 +53,7 @@ public class ClusterRunListener implements SpringApplicationRunListener, Ordered
 				this.launch = decision.worker();
 				this.worker = WorkerAgent.start(this.launch, this.properties);
 			}
-			case PLAIN -> {
-			}
+			case PLAIN -> TrainingRun.watchPrimary();
 		}
 	}
 

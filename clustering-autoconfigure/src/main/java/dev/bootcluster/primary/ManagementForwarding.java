@@ -179,11 +179,13 @@ final class ManagementForwarding {
 
 	/**
 	 * Whether a request may run twice: a GET or HEAD (the frozen worker may still serve
-	 * its copy when it thaws).
+	 * its copy when it thaws), except a heap dump, which itself stops a worker long
+	 * enough to look silent.
 	 */
-	private static boolean isRepeatable(byte[] request) {
-		String start = new String(request, 0, Math.min(request.length, 5), StandardCharsets.US_ASCII);
-		return start.startsWith("GET ") || start.startsWith("HEAD ");
+	static boolean isRepeatable(byte[] request) {
+		String line = new String(request, 0, Math.min(request.length, 256), StandardCharsets.US_ASCII).split("\r?\n",
+				2)[0];
+		return (line.startsWith("GET ") || line.startsWith("HEAD ")) && !line.contains("/heapdump");
 	}
 
 	private void keep(ByteBuffer buffer) {
@@ -218,7 +220,7 @@ final class ManagementForwarding {
 		}
 	}
 
-	private static void closeQuietly(Closeable closeable) {
+	static void closeQuietly(Closeable closeable) {
 		try {
 			closeable.close();
 		}

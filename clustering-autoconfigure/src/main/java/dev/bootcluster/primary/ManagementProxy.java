@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -52,6 +54,12 @@ final class ManagementProxy implements Closeable {
 
 	private final AtomicInteger next = new AtomicInteger();
 
+	private final ExecutorService silentChecks = Executors.newSingleThreadExecutor((task) -> {
+		Thread thread = new Thread(task, "cluster-management-silent");
+		thread.setDaemon(true);
+		return thread;
+	});
+
 	private volatile boolean closed;
 
 	/**
@@ -77,7 +85,10 @@ final class ManagementProxy implements Closeable {
 			this.targetsChanged.notifyAll();
 		}
 		if (!targets.silent().isEmpty()) {
-			this.active.forEach((forwarding) -> forwarding.leaveIfSilent(targets.silent()));
+			// Not on the caller's (the supervisor's) thread: a forwarding may be blocked
+			// writing to the silent worker while it holds its lock.
+			this.silentChecks
+				.execute(() -> this.active.forEach((forwarding) -> forwarding.leaveIfSilent(targets.silent())));
 		}
 	}
 
@@ -145,13 +156,17 @@ final class ManagementProxy implements Closeable {
 				if (port == excluded) {
 					continue;
 				}
+				SocketChannel worker = null;
 				try {
-					SocketChannel worker = SocketChannel.open();
+					worker = SocketChannel.open();
 					worker.socket().connect(new InetSocketAddress("127.0.0.1", port), CONNECT_TIMEOUT_MILLIS);
 					return new ManagementForwarding.WorkerConnection(worker, port);
 				}
 				catch (IOException ex) {
 					// Gone since the list was read: try the next one.
+					if (worker != null) {
+						ManagementForwarding.closeQuietly(worker);
+					}
 				}
 			}
 			synchronized (this.targetsChanged) {
@@ -178,6 +193,7 @@ final class ManagementProxy implements Closeable {
 	@Override
 	public void close() {
 		this.closed = true;
+		this.silentChecks.shutdownNow();
 		try {
 			this.listener.close();
 		}

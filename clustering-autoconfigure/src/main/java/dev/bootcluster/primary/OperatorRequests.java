@@ -15,6 +15,7 @@ import dev.bootcluster.ipc.ClusterMessage.Refused;
 import dev.bootcluster.ipc.ClusterStatus;
 import dev.bootcluster.ipc.ExitReason;
 import dev.bootcluster.ipc.PortSharing;
+import dev.bootcluster.ipc.ReloadState;
 import dev.bootcluster.os.ProcessMemory;
 
 /**
@@ -168,7 +169,13 @@ final class OperatorRequests {
 		if (this.supervisor.isShuttingDown()) {
 			return;
 		}
-		PrimaryFootprint.shrink();
+		if (reload != null && reload.status().state() == ReloadState.SUCCEEDED) {
+			this.supervisor.settled();
+		}
+		else {
+			// The old workers still serve: nothing new for the launcher to prepare.
+			PrimaryFootprint.shrink();
+		}
 		Integer target = this.sizeAfterReload;
 		this.sizeAfterReload = null;
 		if (target != null && target != this.slots.configured()) {

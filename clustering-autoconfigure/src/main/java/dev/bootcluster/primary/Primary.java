@@ -70,16 +70,22 @@ public final class Primary {
 		ManagementProxy management = managementProxy(ports, socket.getPort());
 		Integer managementPort = (management != null) ? management.port() : null;
 		List<String> workerOptions = WorkerJvmOptions.forWorker(command.jvmOptions(), jvmArgs, cores, workers);
+		ClassDataSharing classData = ClassDataSharing.forWorkers(this.properties.getWorker(), command, workerOptions,
+				this.properties.getStartupTimeout());
+		ClassDataSharing.Launch shared = (classData != null) ? classData.launch() : null;
 		long pid = ProcessHandle.current().pid();
 		logger.info("Primary (pid " + pid + ") starting " + workers + " workers on port " + socket.getPort()
 				+ " (shared socket" + ((managementPort != null) ? ", management port " + managementPort : "") + "; "
 				+ cores + " cores; worker options " + String.join(" ", workerOptions)
-				+ ((affinity != null) ? "; " + affinity.describe(workers) : "") + ")");
-		try (IpcServer ipc = openIpc(); management) {
+				+ ((affinity != null) ? "; " + affinity.describe(workers) : "")
+				+ ((shared != null)
+						? "; class data archive " + shared.option().substring(shared.option().indexOf('=') + 1) : "")
+				+ ")");
+		try (IpcServer ipc = openIpc(); management; ClassDataSharing sharing = classData) {
 			ClusterPlan plan = new ClusterPlan(workers, cores, limit, socket.getPort(), managementPort);
-			Supervisor supervisor = new Supervisor(
-					this.properties, plan, new ProcessLauncher(command, workerOptions, ipc, socket.getPort(),
-							managementPort, affinity, connectionSlots(ipc)),
+			Supervisor supervisor = new Supervisor(this.properties, plan,
+					new ProcessLauncher(command, workerOptions, ipc, socket.getPort(), managementPort, affinity,
+							connectionSlots(ipc), classData),
 					(management != null) ? management::targets : (targets) -> {
 					});
 			ipc.start(supervisor::onMessage);

@@ -1,6 +1,7 @@
 package dev.bootcluster.primary;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.jspecify.annotations.Nullable;
@@ -30,10 +31,14 @@ final class ProcessLauncher implements WorkerLauncher {
 
 	private final @Nullable ConnectionSlots connections;
 
+	private final @Nullable ClassDataSharing classData;
+
 	private final long primaryPid = ProcessHandle.current().pid();
 
 	ProcessLauncher(WorkerCommand command, List<String> workerOptions, IpcServer ipc, int port,
-			@Nullable Integer managementPort, @Nullable CpuAffinity affinity, @Nullable ConnectionSlots connections) {
+			@Nullable Integer managementPort, @Nullable CpuAffinity affinity, @Nullable ConnectionSlots connections,
+			@Nullable ClassDataSharing classData) {
+		this.classData = classData;
 		this.command = command;
 		this.workerOptions = workerOptions;
 		this.ipc = ipc;
@@ -52,7 +57,7 @@ final class ProcessLauncher implements WorkerLauncher {
 				(connections != null && slot >= 0) ? connections.table().file() : null, slot);
 		WorkerHandle worker;
 		try {
-			worker = WorkerProcess.start(this.command.commandLine(this.workerOptions), launch.toEnvironment());
+			worker = WorkerProcess.start(commandLine(), launch.toEnvironment());
 		}
 		catch (IOException | RuntimeException ex) {
 			release(slot);
@@ -60,6 +65,27 @@ final class ProcessLauncher implements WorkerLauncher {
 		}
 		worker.onExit().whenComplete((code, failure) -> release(slot));
 		return worker;
+	}
+
+	@Override
+	public void settled() {
+		if (this.classData != null) {
+			this.classData.prepare();
+		}
+	}
+
+	/**
+	 * The primary's launch with the workers' options, from the class data archive of the
+	 * jar's current content when there is one.
+	 */
+	private List<String> commandLine() {
+		ClassDataSharing.Launch shared = (this.classData != null) ? this.classData.launch() : null;
+		if (shared == null) {
+			return this.command.commandLine(this.workerOptions);
+		}
+		List<String> options = new ArrayList<>(this.workerOptions);
+		options.add(shared.option());
+		return this.command.withJar(shared.jar()).commandLine(options);
 	}
 
 	private @Nullable String cpus(int workerId, int workerCount) {

@@ -38,6 +38,8 @@ final class Supervisor {
 
 	private final WorkerSlots slots;
 
+	private final WorkerLauncher launcher;
+
 	private final WorkerProcesses processes;
 
 	private final Rollover rollover;
@@ -81,6 +83,7 @@ final class Supervisor {
 	Supervisor(ClusterProperties properties, ClusterPlan plan, WorkerLauncher launcher,
 			Consumer<ManagementProxy.Targets> managementTargets) {
 		this.managementTargets = managementTargets;
+		this.launcher = launcher;
 		this.properties = properties;
 		this.plan = plan;
 		this.slots = new WorkerSlots(plan.workers(), properties.getRestart());
@@ -238,7 +241,7 @@ final class Supervisor {
 				this.announcedReady = true;
 				logger.info("Cluster ready: " + this.slots.configured() + " workers in "
 						+ LogFormat.seconds(Duration.ofNanos(System.nanoTime() - this.startNanos)));
-				PrimaryFootprint.shrink();
+				settled();
 			}
 		}
 		startWaiting();
@@ -279,6 +282,15 @@ final class Supervisor {
 		if (slot.current() == run && slot.isRetiring()) {
 			this.slots.remove(slot);
 		}
+	}
+
+	/**
+	 * Every worker is ready: return the primary's spare memory and let the launcher do
+	 * its background work.
+	 */
+	void settled() {
+		PrimaryFootprint.shrink();
+		this.launcher.settled();
 	}
 
 	void retire(WorkerRun run, ExitReason reason) {

@@ -67,6 +67,15 @@ record WorkerCommand(String java, List<String> jvmOptions, List<String> target, 
 	}
 
 	/**
+	 * The same launch, running another jar.
+	 * @param jar the jar for {@code -jar}
+	 * @return the command
+	 */
+	WorkerCommand withJar(Path jar) {
+		return new WorkerCommand(this.java, this.jvmOptions, List.of("-jar", jar.toString()), this.programArgs);
+	}
+
+	/**
 	 * The full command for one worker.
 	 * @param workerOptions options added after the primary's JVM options
 	 * @return the command line

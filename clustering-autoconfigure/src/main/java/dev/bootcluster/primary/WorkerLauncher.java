@@ -18,4 +18,11 @@ interface WorkerLauncher {
 	 */
 	WorkerHandle launch(int workerId, int workerCount) throws IOException;
 
+	/**
+	 * Every worker is ready (the cluster started, or a reload ended): a time for work in
+	 * the background that should not slow workers' start-up.
+	 */
+	default void settled() {
+	}
+
 }

@@ -262,4 +262,14 @@ class ManagementProxyTests {
 
 	}
 
+	@Test
+	void onlyAGetOrHeadOtherThanAHeapDumpIsRepeatedOnAnotherWorker() {
+		assertThat(ManagementForwarding.isRepeatable("GET /actuator/prometheus HTTP/1.1\r\nHost: x\r\n\r\n".getBytes()))
+			.isTrue();
+		assertThat(ManagementForwarding.isRepeatable("HEAD /actuator/health HTTP/1.1\r\n\r\n".getBytes())).isTrue();
+		assertThat(ManagementForwarding.isRepeatable("POST /actuator/cluster/reload HTTP/1.1\r\n\r\n".getBytes()))
+			.isFalse();
+		assertThat(ManagementForwarding.isRepeatable("GET /actuator/heapdump HTTP/1.1\r\n\r\n".getBytes())).isFalse();
+	}
+
 }

@@ -15,6 +15,8 @@ import org.yaml.snakeyaml.Yaml;
 
 import org.springframework.boot.convert.DurationStyle;
 
+import dev.bootcluster.config.ClusterProperties;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -25,6 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class KubernetesManifestTests {
 
 	private final Map<String, Object> deployment;
+
+	private final Map<String, Object> service;
 
 	private final Map<String, Object> container;
 
@@ -39,6 +43,7 @@ class KubernetesManifestTests {
 		}
 		assertThat(documents).extracting((document) -> document.get("kind")).containsExactly("Deployment", "Service");
 		this.deployment = documents.get(0);
+		this.service = documents.get(1);
 		List<Object> containers = list(at(this.deployment, "spec", "template", "spec").get("containers"));
 		assertThat(containers).hasSize(1);
 		this.container = map(containers.get(0));
@@ -83,8 +88,15 @@ class KubernetesManifestTests {
 		assertThat(String.valueOf(limits.get("memory"))).matches("[1-9][0-9]*Gi");
 		Map<String, Object> startup = map(this.container.get("startupProbe"));
 		int startupSeconds = (Integer) startup.get("periodSeconds") * (Integer) startup.get("failureThreshold");
-		// app.cluster.startup-timeout (60 s by default) plus the primary's own start
-		assertThat(startupSeconds).isGreaterThanOrEqualTo(60 + 20);
+		// app.cluster.startup-timeout plus the primary's own start
+		assertThat(Duration.ofSeconds(startupSeconds))
+			.isGreaterThanOrEqualTo(new ClusterProperties().getStartupTimeout().plusSeconds(20));
+	}
+
+	@Test
+	void theServiceExposesTheApplicationPortOnly() {
+		assertThat(list(at(this.service, "spec").get("ports"))).extracting((port) -> map(port).get("targetPort"))
+			.containsExactly("http");
 	}
 
 	@Test

@@ -126,6 +126,19 @@ final class ClusterProcess implements AutoCloseable {
 	}
 
 	/**
+	 * Wait until the workers' class data archive exists (the primary makes it in the
+	 * background once the cluster is ready, the first time for a jar), so that its
+	 * training run does not take CPU from what a test measures.
+	 * @return this
+	 */
+	ClusterProcess awaitClassData() {
+		await("the class data archive").atMost(STARTUP)
+			.until(() -> output().contains("Class data archive for workers ready")
+					|| output().contains("; class data archive /"));
+		return this;
+	}
+
+	/**
 	 * Wait until the output contains a text, failing at once if the process exits.
 	 * @param text the text
 	 * @return this
@@ -217,6 +230,9 @@ final class ClusterProcess implements AutoCloseable {
 		return ProcessHandle.allProcesses()
 			.filter((handle) -> handle.pid() != this.process.pid())
 			.filter((handle) -> commandLine(handle).contains(markerArgument(this.marker)))
+			// The run that makes the workers' class data archive is no worker.
+			.filter((handle) -> commandLine(handle).stream()
+				.noneMatch((argument) -> argument.startsWith("-Dboot-cluster.training-for=")))
 			.toList();
 	}
 

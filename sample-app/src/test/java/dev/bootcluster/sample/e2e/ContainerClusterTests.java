@@ -100,7 +100,10 @@ class ContainerClusterTests {
 
 	@Test
 	@Order(3)
-	void aWorkerKilledInsideTheContainerIsReplacedAndReaped() throws Exception {
+	void aWorkerKilledInsideTheContainerIsReplacedReapedAndMapsTheClassDataArchive() throws Exception {
+		// The image's jar is a plain jar (its libraries beside it): archived where it is.
+		await("the class data archive").atMost(ClusterProcess.STARTUP)
+			.until(() -> container.output().contains("Class data archive for workers ready"));
 		long killed = container.workers().get(0).pid();
 		container.run("kill", "-9", String.valueOf(killed));
 		await("worker 0 replaced").atMost(ClusterProcess.STARTUP).until(() -> {
@@ -108,6 +111,9 @@ class ContainerClusterTests {
 			return worker != null && worker.pid() != killed && worker.state().equals("ready");
 		});
 		assertThat(container.status()).contains("\"signal\":\"SIGKILL\"");
+		String archive = container.output()
+			.replaceAll("(?s).*Class data archive for workers ready in [0-9.]+ s \\(\\d+ MB, (\\S+)\\).*", "$1");
+		assertThat(container.run("cat", "/proc/" + container.workers().get(0).pid() + "/maps")).contains(archive);
 		assertThat(container.zombies()).isEmpty();
 		assertThat(container.run("cat", "/proc/1/cmdline")).startsWith("java");
 	}

@@ -85,11 +85,12 @@ final class SampleContainer extends GenericContainer<SampleContainer> {
 	}
 
 	/**
-	 * The CPUs every thread of a process may run on, as the kernel lists them.
+	 * The CPUs every thread of a process may run on, as the kernel lists them (a thread
+	 * that ends meanwhile is left out).
 	 */
 	List<String> cpusOfThreads(long pid) throws IOException, InterruptedException {
 		List<String> cpus = new ArrayList<>();
-		for (String line : run("sh", "-c", "cat /proc/" + pid + "/task/*/status").split("\n")) {
+		for (String line : run("sh", "-c", "cat /proc/" + pid + "/task/*/status 2>/dev/null; true").split("\n")) {
 			if (line.startsWith("Cpus_allowed_list:")) {
 				cpus.add(line.substring(line.indexOf(':') + 1).trim());
 			}
@@ -103,7 +104,7 @@ final class SampleContainer extends GenericContainer<SampleContainer> {
 	 */
 	List<String> zombies() throws IOException, InterruptedException {
 		List<String> zombies = new ArrayList<>();
-		for (String stat : run("sh", "-c", "cat /proc/[0-9]*/stat").split("\n")) {
+		for (String stat : run("sh", "-c", "cat /proc/[0-9]*/stat 2>/dev/null; true").split("\n")) {
 			String[] afterName = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
 			if (afterName[0].equals("Z")) {
 				zombies.add(stat);

@@ -49,7 +49,8 @@ class SharedPortClusterTests {
 		this.cluster = ClusterProcess
 			.start("--app.cluster.instances=2", "--app.cluster.restart.initial-backoff=200ms",
 					"--management.endpoint.cluster.access=read-only")
-			.awaitReady();
+			.awaitReady()
+			.awaitClassData();
 	}
 
 	@AfterAll
@@ -306,7 +307,8 @@ class SharedPortClusterTests {
 			assertThat(scrape.status()).isEqualTo(200);
 			assertThat(Duration.ofNanos(System.nanoTime() - killed)).isLessThan(Duration.ofSeconds(5));
 			assertThat(scrape.body()).contains("process_uptime_seconds{worker=\"0\"");
-			await().atMost(ClusterProcess.STARTUP).until(() -> this.cluster.readyWorkers().get(1) != before.get(1));
+			await().atMost(ClusterProcess.STARTUP)
+				.until(() -> this.cluster.readyWorkers().get(1).longValue() != before.get(1));
 			int afterReplacement = load.succeeded();
 			await().atMost(Duration.ofSeconds(10)).until(() -> load.succeeded() > afterReplacement + 200);
 			// Each load thread has at most one connection open, so the killed worker can

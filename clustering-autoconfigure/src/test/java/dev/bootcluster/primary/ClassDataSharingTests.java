@@ -1,0 +1,157 @@
+package dev.bootcluster.primary;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * {@link ClassDataSharing} with a real JVM: a training run of a small jar writes the
+ * archive, a JVM started with it maps it, and a jar changed on disk is never started with
+ * the archive of its old content.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class ClassDataSharingTests {
+
+	private static final Duration TRAINED = Duration.ofSeconds(60);
+
+	@TempDir
+	Path directory;
+
+	@Test
+	void theTrainingRunWritesAnArchiveThatAJvmStartedFromTheJarMaps() throws Exception {
+		Path jar = jar("app.jar", "one");
+		try (ClassDataSharing sharing = sharing(jar)) {
+			assertThat(sharing.launch()).as("before any archive").isNull();
+			assertThat(sharing.prepare()).isTrue();
+			ClassDataSharing.Launch launch = await().atMost(TRAINED).until(sharing::launch, (ready) -> ready != null);
+			String archive = launch.option().substring(launch.option().indexOf('=') + 1);
+			assertThat(launch.option())
+				.startsWith((Runtime.version().feature() >= 25) ? "-XX:AOTCache=" : "-XX:SharedArchiveFile=");
+			// A plain jar is archived where it is (a Spring Boot jar is unpacked first).
+			assertThat(launch.jar()).isEqualTo(jar);
+			assertThat(Path.of(archive)).isRegularFile().startsWith(this.directory.resolve("cache"));
+			// -Xshare:on makes a JVM that cannot map the archive fail instead of going
+			// on.
+			assertThat(java("-Xshare:on", launch.option(), "-jar", launch.jar().toString())).isZero();
+		}
+	}
+
+	@Test
+	void aJarChangedOnDiskStartsWithoutTheOldArchiveUntilItsOwnIsMade() throws Exception {
+		Path jar = jar("app.jar", "one");
+		try (ClassDataSharing sharing = sharing(jar)) {
+			sharing.prepare();
+			ClassDataSharing.Launch first = await().atMost(TRAINED).until(sharing::launch, (ready) -> ready != null);
+			jar("app.jar", "content two");
+			assertThat(sharing.launch()).as("the changed jar, before its archive").isNull();
+			sharing.prepare();
+			ClassDataSharing.Launch second = await().atMost(TRAINED).until(sharing::launch, (ready) -> ready != null);
+			assertThat(second.option()).isNotEqualTo(first.option());
+			assertThat(second.jar()).hasSameBinaryContentAs(jar);
+		}
+	}
+
+	@Test
+	void aFailedTrainingRunIsLoggedOnceAndLeavesTheWorkersAsTheyAre(CapturedOutput output) throws Exception {
+		Path jar = jar("app.jar", "one");
+		try (ClassDataSharing sharing = sharing(jar, "--fail")) {
+			sharing.prepare();
+			await().atMost(TRAINED)
+				.until(() -> output.toString().contains("Workers go on without a class data archive"));
+			assertThat(output).contains("the training run exited with code 3", "training failed on purpose");
+			assertThat(sharing.prepare()).as("a second attempt for the same jar").isFalse();
+			assertThat(sharing.launch()).isNull();
+		}
+	}
+
+	@Test
+	void onlyAJavaJarLaunchWithoutTheUsersOwnSharingOptionsIsShared() {
+		WorkerCommand jar = command(Path.of("app.jar"));
+		assertThat(ClassDataSharing.reasonNotToShare(jar, List.of())).isNull();
+		assertThat(ClassDataSharing.reasonNotToShare(
+				new WorkerCommand("java", List.of(), List.of("-cp", "classes", "app.Main"), List.of()), List.of()))
+			.contains("not a java -jar launch");
+		assertThat(ClassDataSharing.reasonNotToShare(jar, List.of("-Xshare:off"))).isEqualTo("-Xshare:off chosen");
+		assertThat(ClassDataSharing.reasonNotToShare(
+				new WorkerCommand("java", List.of("-XX:SharedArchiveFile=my.jsa"), jar.target(), List.of()), List.of()))
+			.isEqualTo("-XX:SharedArchiveFile=my.jsa chosen");
+	}
+
+	private ClassDataSharing sharing(Path jar, String... programArgs) {
+		WorkerCommand command = new WorkerCommand(command(jar).java(), List.of(), List.of("-jar", jar.toString()),
+				List.of(programArgs));
+		return new ClassDataSharing(this.directory.resolve("cache"), jar, command, List.of("-Xmx64m"), TRAINED);
+	}
+
+	private static WorkerCommand command(Path jar) {
+		return new WorkerCommand(Path.of(System.getProperty("java.home"), "bin", "java").toString(), List.of(),
+				List.of("-jar", jar.toString()), List.of());
+	}
+
+	/**
+	 * A jar whose main class exits at once, or with code 3 when asked to fail.
+	 */
+	private Path jar(String name, String content) throws IOException {
+		Path jar = this.directory.resolve(name);
+		Manifest manifest = new Manifest();
+		manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+		manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, TrainingMain.class.getName());
+		String resource = TrainingMain.class.getName().replace('.', '/') + ".class";
+		try (OutputStream file = Files.newOutputStream(jar);
+				JarOutputStream out = new JarOutputStream(file, manifest);
+				InputStream main = getClass().getClassLoader().getResourceAsStream(resource)) {
+			out.putNextEntry(new JarEntry(resource));
+			main.transferTo(out);
+			out.putNextEntry(new JarEntry("content.txt"));
+			out.write(content.getBytes());
+		}
+		return jar;
+	}
+
+	private static int java(String... args) throws IOException, InterruptedException {
+		List<String> command = new ArrayList<>(List.of(command(Path.of("x")).java()));
+		command.addAll(List.of(args));
+		Process process = new ProcessBuilder(command).inheritIO().start();
+		assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+		return process.exitValue();
+	}
+
+	/**
+	 * The application of the test jars.
+	 */
+	public static final class TrainingMain {
+
+		private TrainingMain() {
+		}
+
+		public static void main(String[] args) {
+			if (List.of(args).contains("--fail")) {
+				System.out.println("training failed on purpose");
+				System.exit(3);
+			}
+			System.exit(0);
+		}
+
+	}
+
+}
