@@ -30,6 +30,8 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.util.FileSystemUtils;
+
 import dev.bootcluster.config.ClusterProperties;
 import dev.bootcluster.ipc.TrainingLaunch;
 
@@ -434,11 +436,8 @@ final class ClassDataSharing implements AutoCloseable {
 	}
 
 	private static void deleteRecursively(Path path) {
-		if (!Files.exists(path)) {
-			return;
-		}
-		try (Stream<Path> files = Files.walk(path)) {
-			files.sorted(Comparator.reverseOrder()).forEach((file) -> file.toFile().delete());
+		try {
+			FileSystemUtils.deleteRecursively(path);
 		}
 		catch (IOException ex) {
 			logger.debug("Could not remove " + path + ": " + ex);

@@ -27,6 +27,24 @@ final class ReadmeCommands {
 	}
 
 	/**
+	 * The lines of the README's code blocks that start with a prefix, without a trailing
+	 * {@code # comment}, in order.
+	 */
+	static List<String> codeLinesStartingWith(String... prefixes) throws IOException {
+		List<String> lines = new ArrayList<>();
+		boolean inBlock = false;
+		for (String line : Files.readAllLines(README, StandardCharsets.UTF_8)) {
+			if (line.startsWith("```")) {
+				inBlock = !inBlock;
+			}
+			else if (inBlock && List.of(prefixes).stream().anyMatch(line::startsWith)) {
+				lines.add(line.replaceAll("\\s+#.*", "").trim());
+			}
+		}
+		return lines;
+	}
+
+	/**
 	 * Every curl command in the README: the lines of its code blocks and the commands in
 	 * its text, in order.
 	 */

@@ -1,10 +1,8 @@
 package dev.bootcluster.sample.e2e;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -51,17 +49,9 @@ final class SampleImage {
 	 * {@code containers/base-image.sh} or {@code docker build}.
 	 */
 	static List<String> readmeCommands() {
-		List<String> commands = new ArrayList<>();
-		boolean inBlock = false;
+		List<String> commands;
 		try {
-			for (String line : Files.readAllLines(ROOT.resolve("README.md"), StandardCharsets.UTF_8)) {
-				if (line.startsWith("```")) {
-					inBlock = !inBlock;
-				}
-				else if (inBlock && (line.startsWith("containers/base-image.sh") || line.startsWith("docker build "))) {
-					commands.add(line.replaceAll("\\s+#.*", "").trim());
-				}
-			}
+			commands = ReadmeCommands.codeLinesStartingWith("containers/base-image.sh", "docker build ");
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException(ex);
