@@ -1,18 +1,23 @@
 #!/usr/bin/env bash
 # Cluster benchmark: throughput and p99 of one plain JVM against a cluster of two workers on the
-# same cores (with the defaults, which pin each worker to its own CPU here, and with app.cluster.worker.cpu-affinity=off),
-# requests failed while a worker is stopped or killed under load, and resident memory.
+# same cores, each worker pinned to its own CPU (app.cluster.worker.cpu-affinity=on) and both on
+# both CPUs (off), after a short and after a long warm-up; memory (Pss and Rss); requests failed
+# while a worker is stopped or killed under load; a rolling reload under load.
+# The host is not emptied for it: an idle JVM of the sample and a small periodic job (gzip of
+# 512 KB every 250 ms, like a log shipper) run throughout, besides the load generator.
 # Prints a table and writes it to docs/benchmarks.md. Loopback only; every load run is bounded.
 #
-#   benchmarks/cluster.sh            # 3 alternating rounds of 10 s per measurement
-#   ROUNDS=5 DURATION=20s benchmarks/cluster.sh
+#   benchmarks/cluster.sh            # 5 alternating rounds of 10 s per measurement
+#   ROUNDS=7 DURATION=20s benchmarks/cluster.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-ROUNDS=${ROUNDS:-3}
+ROUNDS=${ROUNDS:-5}
 DURATION=${DURATION:-10s}
-# Long enough for the JIT: a cluster compiles the same code once per worker, each on its share of the cores.
-WARMUP=${WARMUP:-30s}
+# Per endpoint. Short: what a user who tries it meets first. Long (after the short one): enough for
+# the JIT, which a cluster runs once per worker, each on its share of the cores.
+SHORT_WARMUP=${SHORT_WARMUP:-4s}
+WARMUP=${WARMUP:-20s}
 CONNECTIONS=${CONNECTIONS:-32}
 STOP_TRIALS=${STOP_TRIALS:-5}
 PORT=${PORT:-18080}
@@ -20,7 +25,8 @@ MANAGEMENT_PORT=${MANAGEMENT_PORT:-18081}
 JAR=sample-app/target/sample-app-0.1.0-SNAPSHOT.jar
 OUT=docs/benchmarks.md
 WORK=$(mktemp -d)
-trap 'stop_app; rm -rf "$WORK"' EXIT
+COMPANIONS=()
+trap 'stop_app; kill "${COMPANIONS[@]}" 2>/dev/null; rm -rf "$WORK"' EXIT
 
 for tool in wrk curl bc; do
 	command -v $tool >/dev/null || { apt-get update -qq && apt-get install -y -qq $tool >/dev/null; }
@@ -29,16 +35,22 @@ done
 
 APP_PID=
 LOG=$WORK/app.log
+# What else runs on a real host: an idle JVM and a small periodic job.
+java -jar "$JAR" --app.cluster.enabled=false --server.port=0 --management.server.port=0 >"$WORK/idle.log" 2>&1 &
+COMPANIONS+=($!)
+(while sleep 0.25; do head -c 524288 /dev/urandom | gzip -1 >/dev/null; done) &
+COMPANIONS+=($!)
 # A paced load: each connection waits 20 ms between requests (about 700 requests/s with 16
 # connections), so the cores have room for a starting worker, as a production host would.
 PACED=$WORK/paced.lua
 echo 'function delay() return 20 end' >"$PACED"
 
-start_app() { # plain | cluster | shared [extra args...]
+start_app() { # plain | pinned | shared | cluster (the defaults) [extra args...]
 	local mode=$1; shift
 	local args=(--server.port=$PORT --management.server.port=$MANAGEMENT_PORT "$@")
 	case $mode in
 		plain) args+=(--app.cluster.enabled=false) ;;
+		pinned) args+=(--app.cluster.instances=2 --app.cluster.worker.cpu-affinity=on) ;;
 		shared) args+=(--app.cluster.instances=2 --app.cluster.worker.cpu-affinity=off) ;;
 		*) args+=(--app.cluster.instances=2) ;;
 	esac
@@ -79,28 +91,41 @@ load() {
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 
-rss_mb() { ps -o rss= -p "$1" | awk '{printf "%.0f", $1/1024}'; }
+# The primary's children, without the class data archive's training run.
+worker_pids() {
+	for pid in $(pgrep -P "$APP_PID"); do
+		tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "-Dboot-cluster.training-for=" || echo "$pid"
+	done | sort -n
+}
 
-worker_pids() { pgrep -P "$APP_PID" | sort -n; }
+# smaps_rollup field (Pss, Rss) summed over the app's processes, in MB: a page mapped by several
+# processes counts once in the Pss sum, once per process in the Rss sum.
+memory_mb() { # field pid...
+	local field=$1; shift
+	for pid in "$@"; do awk -v f="$field:" '$1 == f {print $2}' "/proc/$pid/smaps_rollup" 2>/dev/null || true; done |
+		awk '{s += $1} END {printf "%.0f", s / 1024}'
+}
 
 declare -A results
+MODES="plain pinned shared"
 echo "== throughput: $ROUNDS alternating rounds, $DURATION each, $CONNECTIONS connections"
 for round in $(seq 1 "$ROUNDS"); do
-	for mode in plain cluster shared; do
+	for mode in $MODES; do
 		start_app "$mode"
-		wrk -t2 -c"$CONNECTIONS" -d"$WARMUP" "http://127.0.0.1:$PORT/api/data" >/dev/null
-		wrk -t2 -c"$CONNECTIONS" -d"$WARMUP" "http://127.0.0.1:$PORT/api/primes?limit=20000" >/dev/null
-		read -r rps p99 _ < <(load /api/data)
-		results[$mode,data,rps]+="$rps "; results[$mode,data,p99]+="$p99 "
-		read -r rps p99 _ < <(load "/api/primes?limit=20000")
-		results[$mode,primes,rps]+="$rps "; results[$mode,primes,p99]+="$p99 "
-		if [[ $round == "$ROUNDS" ]]; then
-			results[$mode,rss]="primary/JVM $(rss_mb "$APP_PID") MB"
-			if [[ $mode != plain ]]; then
-				for w in $(worker_pids); do results[$mode,rss]+=", worker $(rss_mb "$w") MB"; done
-			fi
-		fi
-		echo "round $round $mode: data ${results[$mode,data,rps]} primes ${results[$mode,primes,rps]}"
+		for warmup in short long; do
+			duration=$SHORT_WARMUP
+			[[ $warmup == long ]] && duration=$WARMUP
+			wrk -t2 -c"$CONNECTIONS" -d"$duration" "http://127.0.0.1:$PORT/api/data" >/dev/null
+			wrk -t2 -c"$CONNECTIONS" -d"$duration" "http://127.0.0.1:$PORT/api/primes?limit=20000" >/dev/null
+			read -r rps p99 _ < <(load /api/data)
+			results[$mode,$warmup,data,rps]+="$rps "; results[$mode,$warmup,data,p99]+="$p99 "
+			read -r rps p99 _ < <(load "/api/primes?limit=20000")
+			results[$mode,$warmup,primes,rps]+="$rps "; results[$mode,$warmup,primes,p99]+="$p99 "
+		done
+		# shellcheck disable=SC2046
+		set -- "$APP_PID" $(worker_pids)
+		results[$mode,pss]+="$(memory_mb Pss "$@") "; results[$mode,rss]+="$(memory_mb Rss "$@") "
+		echo "round $round $mode: short data ${results[$mode,short,data,rps]}/ primes ${results[$mode,short,primes,rps]}; long data ${results[$mode,long,data,rps]}/ primes ${results[$mode,long,primes,rps]}; pss ${results[$mode,pss]}"
 		stop_app
 	done
 done
@@ -211,26 +236,49 @@ read -r paced_steady paced_p99 paced_failed paced_duration < <(CONNECTIONS=16 re
 close_cold=$(cold_start -H "Connection: close")
 paced_cold=$(CONNECTIONS=16 cold_start -s "$PACED" -H "Connection: close")
 stop_app
+# The same reloads with replacements started at normal priority.
+start_app cluster --app.cluster.worker.gentle-start=false
+read -r eager_close_steady eager_close_p99 eager_close_failed eager_close_duration < <(reload_trial -H "Connection: close")
+read -r eager_paced_steady eager_paced_p99 eager_paced_failed eager_paced_duration < <(CONNECTIONS=16 reload_trial -s "$PACED" -H "Connection: close")
+stop_app
 
 m() { tr ' ' '\n' <<<"$1" | grep -v '^$' | median; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+rows() {
+	local warmup endpoint measure label
+	for warmup in short long; do
+		for endpoint in data primes; do
+			for measure in rps p99; do
+				label="/api/data"
+				[[ $endpoint == primes ]] && label="/api/primes?limit=20000"
+				[[ $measure == rps ]] && label+=" requests/s" || label+=" p99 (ms)"
+				local plain pinned shared
+				plain=$(m "${results[plain,$warmup,$endpoint,$measure]}")
+				pinned=$(m "${results[pinned,$warmup,$endpoint,$measure]}")
+				shared=$(m "${results[shared,$warmup,$endpoint,$measure]}")
+				echo "| $label | $warmup | $plain | $pinned | $(ratio "$pinned" "$plain") | $shared | $(ratio "$shared" "$plain") |"
+			done
+		done
+	done
+}
 
 machine="$(nproc) cores, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), $(free -g | awk '/Mem:/ {print $2}') GiB, Linux $(uname -r), $(java -version 2>&1 | head -1)"
 table=$(cat <<TABLE
 Run on $(date -u +%Y-%m-%d) on $machine.
-Load: wrk, 2 threads, $CONNECTIONS keep-alive connections, $DURATION per measurement after a $WARMUP warm-up, on the same 2 cores as the server;
-medians of $ROUNDS alternating rounds (plain, cluster, shared, plain, ...). Plain = one JVM (\`app.cluster.enabled=false\`); cluster = primary + 2 workers
-with the defaults (\`app.cluster.worker.cpu-affinity=auto\`: each worker on its own CPU here); shared = the same with \`app.cluster.worker.cpu-affinity=off\` (both workers on both CPUs).
+Load: wrk, 2 threads, $CONNECTIONS keep-alive connections, $DURATION per measurement, on the same 2 cores as the server, with an idle JVM
+and a periodic gzip job running beside it; medians of $ROUNDS alternating rounds (plain, pinned, shared, plain, ...). Each round starts the
+server, warms each endpoint up for $SHORT_WARMUP (short), measures, warms each up for another $WARMUP (long) and measures again.
+Plain = one JVM (\`app.cluster.enabled=false\`); pinned = primary + 2 workers, each on its own CPU (\`app.cluster.worker.cpu-affinity=on\`);
+shared = the same with \`app.cluster.worker.cpu-affinity=off\` (both workers on both CPUs). Memory: Pss and Rss summed over the
+primary and its workers (\`/proc/<pid>/smaps_rollup\`) after the long run; Pss counts a page that several processes map once.
 
-| measurement | plain JVM | cluster (2 workers) | cluster / plain | shared CPUs | shared / plain |
-|---|---|---|---|---|---|
-| /api/data requests/s | $(m "${results[plain,data,rps]}") | $(m "${results[cluster,data,rps]}") | $(ratio "$(m "${results[cluster,data,rps]}")" "$(m "${results[plain,data,rps]}")") | $(m "${results[shared,data,rps]}") | $(ratio "$(m "${results[shared,data,rps]}")" "$(m "${results[plain,data,rps]}")") |
-| /api/data p99 (ms) | $(m "${results[plain,data,p99]}") | $(m "${results[cluster,data,p99]}") | $(ratio "$(m "${results[cluster,data,p99]}")" "$(m "${results[plain,data,p99]}")") | $(m "${results[shared,data,p99]}") | $(ratio "$(m "${results[shared,data,p99]}")" "$(m "${results[plain,data,p99]}")") |
-| /api/primes?limit=20000 requests/s | $(m "${results[plain,primes,rps]}") | $(m "${results[cluster,primes,rps]}") | $(ratio "$(m "${results[cluster,primes,rps]}")" "$(m "${results[plain,primes,rps]}")") | $(m "${results[shared,primes,rps]}") | $(ratio "$(m "${results[shared,primes,rps]}")" "$(m "${results[plain,primes,rps]}")") |
-| /api/primes?limit=20000 p99 (ms) | $(m "${results[plain,primes,p99]}") | $(m "${results[cluster,primes,p99]}") | $(ratio "$(m "${results[cluster,primes,p99]}")" "$(m "${results[plain,primes,p99]}")") | $(m "${results[shared,primes,p99]}") | $(ratio "$(m "${results[shared,primes,p99]}")" "$(m "${results[plain,primes,p99]}")") |
-| resident memory after load | ${results[plain,rss]} | ${results[cluster,rss]} | | ${results[shared,rss]} | |
+| measurement | warm-up | plain JVM | pinned | pinned / plain | shared | shared / plain |
+|---|---|---|---|---|---|---|
+$(rows)
+| Pss (MB) | | $(m "${results[plain,pss]}") | $(m "${results[pinned,pss]}") | $(ratio "$(m "${results[pinned,pss]}")" "$(m "${results[plain,pss]}")") | $(m "${results[shared,pss]}") | $(ratio "$(m "${results[shared,pss]}")" "$(m "${results[plain,pss]}")") |
+| Rss (MB) | | $(m "${results[plain,rss]}") | $(m "${results[pinned,rss]}") | $(ratio "$(m "${results[pinned,rss]}")" "$(m "${results[plain,rss]}")") | $(m "${results[shared,rss]}") | $(ratio "$(m "${results[shared,rss]}")" "$(m "${results[plain,rss]}")") |
 
-All rounds (requests/s): plain data ${results[plain,data,rps]}; cluster data ${results[cluster,data,rps]}; shared data ${results[shared,data,rps]}; plain primes ${results[plain,primes,rps]}; cluster primes ${results[cluster,primes,rps]}; shared primes ${results[shared,primes,rps]}.
+All rounds: $(for key in "${!results[@]}"; do echo "$key: ${results[$key]}"; done | sort | paste -sd ';' | sed 's/;/; /g').
 
 Failed requests under a steady load of new connections (wrk with \`Connection: close\`, $CONNECTIONS connections), one worker stopped 3 s into a 12 s run, $STOP_TRIALS trials each:
 
@@ -247,9 +295,12 @@ Rolling reload of the 2 workers (\`POST /actuator/cluster/reload\`) 2 s into a 4
 | saturating, new connection per request | $close_failed | $close_steady | $close_p99 | $(ratio "$close_p99" "$close_steady") | $close_duration | $close_cold | $(ratio "${close_duration%% *}" "$(echo "2 * $close_cold" | bc)") |
 | saturating, keep-alive connections | $keep_failed | $keep_steady | $keep_p99 | $(ratio "$keep_p99" "$keep_steady") | $keep_duration | | |
 | paced (16 connections, 20 ms apart), new connection per request | $paced_failed | $paced_steady | $paced_p99 | $(ratio "$paced_p99" "$paced_steady") | $paced_duration | $paced_cold | $(ratio "${paced_duration%% *}" "$(echo "2 * $paced_cold" | bc)") |
+| saturating, new connection per request, \`gentle-start=false\` | $eager_close_failed | $eager_close_steady | $eager_close_p99 | $(ratio "$eager_close_p99" "$eager_close_steady") | $eager_close_duration | | |
+| paced, new connection per request, \`gentle-start=false\` | $eager_paced_failed | $eager_paced_steady | $eager_paced_p99 | $(ratio "$eager_paced_p99" "$eager_paced_steady") | $eager_paced_duration | | |
 
 Saturating: $CONNECTIONS connections without pause, the 2 cores fully busy, so a starting replacement JVM takes CPU from the
-serving workers. Paced: the load leaves room on the cores. Each replacement warms up first (the sample sets
+serving workers. With the defaults a replacement starts at nice +10 until it is ready (\`app.cluster.worker.gentle-start\`);
+the last two rows start it at normal priority. Paced: the load leaves room on the cores. Each replacement warms up first (the sample sets
 \`app.cluster.worker.warmup.paths\`) and takes connections only once ready. Cold start: SIGKILL of a worker to its replacement
 being ready (warm-up included), measured after the reloads under the same load.
 

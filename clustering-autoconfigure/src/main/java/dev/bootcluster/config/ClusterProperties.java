@@ -281,6 +281,17 @@ public class ClusterProperties {
 		private @Nullable String classDataCache;
 
 		/**
+		 * Whether a worker that replaces one still serving (a reload, a worker recycled
+		 * for max-requests or max-memory) starts at a lower CPU priority (nice 10 above
+		 * the primary's) and returns to the primary's once ready, so that its start-up
+		 * takes only CPU time the serving workers leave. Linux, where /usr/bin/nice
+		 * exists and a worker may lower its nice value again (root, CAP_SYS_NICE or
+		 * RLIMIT_NICE); elsewhere replacements start at normal priority. A worker
+		 * restarted after an exit always starts at normal priority.
+		 */
+		private boolean gentleStart = true;
+
+		/**
 		 * Resident memory above which a worker is replaced the way a reload replaces it
 		 * (its replacement ready first, then it drains), such as 700MB. Compared with the
 		 * process's resident set, as the kernel (and its OOM killer) counts it: set it
@@ -320,6 +331,14 @@ public class ClusterProperties {
 
 		public void setJvmArgs(List<String> jvmArgs) {
 			this.jvmArgs = jvmArgs;
+		}
+
+		public boolean isGentleStart() {
+			return this.gentleStart;
+		}
+
+		public void setGentleStart(boolean gentleStart) {
+			this.gentleStart = gentleStart;
 		}
 
 		public ClassDataSharing getClassDataSharing() {

@@ -1,12 +1,10 @@
 package dev.bootcluster.os;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.stream.Stream;
 
 import com.sun.jna.LastErrorException;
 
@@ -18,11 +16,6 @@ public final class CpuSet {
 
 	/** Bytes in the mask handed to the kernel: room for 1024 CPUs, glibc's cpu_set_t. */
 	private static final int MASK_BYTES = 128;
-
-	/** Passes over this process's threads before giving up on threads still starting. */
-	private static final int MAX_PASSES = 10;
-
-	private static final Path THREADS = Path.of("/proc/self/task");
 
 	private CpuSet() {
 	}
@@ -46,33 +39,14 @@ public final class CpuSet {
 
 	/**
 	 * Move every thread of this process onto the given CPUs; threads they start later
-	 * inherit them. Threads that start while this runs are caught by another pass over
-	 * the process's threads, until a pass finds nothing to move.
+	 * inherit them.
 	 * @param cpus CPU numbers
 	 * @throws IOException when the kernel refuses the CPUs (such as CPUs no longer in
 	 * this process's cpuset) or threads keep starting
 	 */
 	public static void pinThisProcess(int[] cpus) throws IOException {
 		long[] target = mask(cpus);
-		for (int pass = 0; pass < MAX_PASSES; pass++) {
-			boolean moved = false;
-			for (int tid : threadsOfThisProcess()) {
-				try {
-					moved |= move(tid, target);
-				}
-				catch (LastErrorException ex) {
-					if (ex.getErrorCode() != Libc.ESRCH && Files.exists(THREADS.resolve(String.valueOf(tid)))) {
-						throw new IOException("sched_setaffinity failed for CPUs " + list(cpus) + " (errno "
-								+ ex.getErrorCode() + ")", ex);
-					}
-					// The thread ended since it was listed.
-				}
-			}
-			if (!moved) {
-				return;
-			}
-		}
-		throw new IOException("Threads kept starting while moving them to CPUs " + list(cpus));
+		EveryThread.apply(Path.of("/proc/self"), (tid) -> move(tid, target), "sched_setaffinity", "CPUs " + list(cpus));
 	}
 
 	private static boolean move(int tid, long[] target) {
@@ -83,12 +57,6 @@ public final class CpuSet {
 		}
 		Libc.INSTANCE.sched_setaffinity(tid, MASK_BYTES, target);
 		return true;
-	}
-
-	private static int[] threadsOfThisProcess() throws IOException {
-		try (Stream<Path> tasks = Files.list(THREADS)) {
-			return tasks.mapToInt((task) -> Integer.parseInt(task.getFileName().toString())).toArray();
-		}
 	}
 
 	/**

@@ -36,6 +36,8 @@ interface Libc extends Library {
 
 	int EADDRNOTAVAIL = 99;
 
+	int PRIO_PROCESS = 0;
+
 	int socket(int domain, int type, int protocol) throws LastErrorException;
 
 	int setsockopt(int fd, int level, int name, IntByReference value, int length) throws LastErrorException;
@@ -72,6 +74,18 @@ interface Libc extends Library {
 	 * @throws LastErrorException such as {@code EINVAL} for CPUs outside the cpuset
 	 */
 	int sched_setaffinity(int tid, long size, long[] mask) throws LastErrorException;
+
+	/**
+	 * Set the nice value of a thread (Linux: {@code PRIO_PROCESS} with a thread id sets
+	 * that thread only); threads it starts afterwards inherit it.
+	 * @param which {@link #PRIO_PROCESS}
+	 * @param who the thread id
+	 * @param nice the nice value, -20 to 19
+	 * @return 0
+	 * @throws LastErrorException such as {@code EACCES} when lowering it needs a
+	 * privilege this process does not have
+	 */
+	int setpriority(int which, int who, int nice) throws LastErrorException;
 
 	/**
 	 * Send a signal to a process.

@@ -73,6 +73,7 @@ public final class Primary {
 		ClassDataSharing classData = ClassDataSharing.forWorkers(this.properties.getWorker(), command, workerOptions,
 				this.properties.getStartupTimeout());
 		ClassDataSharing.Launch shared = (classData != null) ? classData.launch() : null;
+		GentleStart gentleStart = GentleStart.choose(this.properties.getWorker().isGentleStart());
 		long pid = ProcessHandle.current().pid();
 		logger.info("Primary (pid " + pid + ") starting " + workers + " workers on port " + socket.getPort()
 				+ " (shared socket" + ((managementPort != null) ? ", management port " + managementPort : "") + "; "
@@ -80,12 +81,14 @@ public final class Primary {
 				+ ((affinity != null) ? "; " + affinity.describe(workers) : "")
 				+ ((shared != null)
 						? "; class data archive " + shared.option().substring(shared.option().indexOf('=') + 1) : "")
+				+ ((gentleStart != null)
+						? "; replacements start at nice +" + GentleStart.NICE_INCREMENT + " until ready" : "")
 				+ ")");
 		try (IpcServer ipc = openIpc(); management; ClassDataSharing sharing = classData) {
 			ClusterPlan plan = new ClusterPlan(workers, cores, limit, socket.getPort(), managementPort);
 			Supervisor supervisor = new Supervisor(this.properties, plan,
 					new ProcessLauncher(command, workerOptions, ipc, socket.getPort(), managementPort, affinity,
-							connectionSlots(ipc), classData),
+							connectionSlots(ipc), classData, gentleStart),
 					(management != null) ? management::targets : (targets) -> {
 					});
 			ipc.start(supervisor::onMessage);

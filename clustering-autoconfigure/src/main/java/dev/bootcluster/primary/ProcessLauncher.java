@@ -33,12 +33,15 @@ final class ProcessLauncher implements WorkerLauncher {
 
 	private final @Nullable ClassDataSharing classData;
 
+	private final @Nullable GentleStart gentleStart;
+
 	private final long primaryPid = ProcessHandle.current().pid();
 
 	ProcessLauncher(WorkerCommand command, List<String> workerOptions, IpcServer ipc, int port,
 			@Nullable Integer managementPort, @Nullable CpuAffinity affinity, @Nullable ConnectionSlots connections,
-			@Nullable ClassDataSharing classData) {
+			@Nullable ClassDataSharing classData, @Nullable GentleStart gentleStart) {
 		this.classData = classData;
+		this.gentleStart = gentleStart;
 		this.command = command;
 		this.workerOptions = workerOptions;
 		this.ipc = ipc;
@@ -49,7 +52,7 @@ final class ProcessLauncher implements WorkerLauncher {
 	}
 
 	@Override
-	public WorkerHandle launch(int workerId, int workerCount) throws IOException {
+	public WorkerHandle launch(int workerId, int workerCount, boolean gentle) throws IOException {
 		ConnectionSlots connections = this.connections;
 		int slot = (connections != null) ? connections.allocate() : -1;
 		WorkerLaunch launch = new WorkerLaunch(workerId, workerCount, this.ipc.getSocketPath(), this.ipc.getSecret(),
@@ -57,7 +60,10 @@ final class ProcessLauncher implements WorkerLauncher {
 				(connections != null && slot >= 0) ? connections.table().file() : null, slot);
 		WorkerHandle worker;
 		try {
-			worker = WorkerProcess.start(commandLine(), launch.toEnvironment());
+			List<String> commandLine = commandLine();
+			GentleStart gentleStart = this.gentleStart;
+			worker = WorkerProcess.start((gentle && gentleStart != null) ? gentleStart.wrap(commandLine) : commandLine,
+					launch.toEnvironment());
 		}
 		catch (IOException | RuntimeException ex) {
 			release(slot);
@@ -65,6 +71,13 @@ final class ProcessLauncher implements WorkerLauncher {
 		}
 		worker.onExit().whenComplete((code, failure) -> release(slot));
 		return worker;
+	}
+
+	@Override
+	public void normalPriority(WorkerHandle worker, String description) {
+		if (this.gentleStart != null) {
+			this.gentleStart.normalPriority(worker.pid(), description);
+		}
 	}
 
 	@Override

@@ -8,6 +8,7 @@ import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 import dev.bootcluster.ipc.ExitReason;
+import dev.bootcluster.ipc.WorkerState;
 
 /**
  * Replaces worker processes one at a time, replacement first: start a new process for the
@@ -134,7 +135,11 @@ final class Rollover {
 				replacement.listener().skipped(replacement);
 				continue;
 			}
-			WorkerRun incoming = this.workers.startReplacement(replacement.workerId(), old);
+			// Only while the old process serves may its replacement wait for CPU time; a
+			// hung one serves nothing.
+			boolean gentle = old != null && old.state() == WorkerState.READY
+					&& replacement.reason() != ExitReason.HEARTBEAT_TIMEOUT;
+			WorkerRun incoming = this.workers.startReplacement(replacement.workerId(), old, gentle);
 			if (incoming == null) {
 				replacement.listener().failed(replacement, null, -1);
 				continue;
@@ -162,8 +167,11 @@ final class Rollover {
 		 */
 		boolean keeps(int workerId);
 
-		/** Fork a second process for a worker id, not yet serving it. */
-		@Nullable WorkerRun startReplacement(int workerId, @Nullable WorkerRun old);
+		/**
+		 * Fork a second process for a worker id, not yet serving it; gently (at a lower
+		 * CPU priority until ready) when the process it replaces still serves.
+		 */
+		@Nullable WorkerRun startReplacement(int workerId, @Nullable WorkerRun old, boolean gentle);
 
 		/** Make a ready replacement the process of its worker id. */
 		void promote(WorkerRun replacement);

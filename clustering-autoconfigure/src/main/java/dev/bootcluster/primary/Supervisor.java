@@ -230,6 +230,7 @@ final class Supervisor {
 		if (run.state() != WorkerState.STARTING) {
 			return;
 		}
+		this.processes.normalPriority(run);
 		if (this.rollover.owns(run)) {
 			logger.info(run.describe() + " (replacement) ready in " + LogFormat.seconds(run.uptime()));
 			this.rollover.onReady(run);

@@ -13,10 +13,20 @@ interface WorkerLauncher {
 	 * Start a worker process.
 	 * @param workerId the worker id
 	 * @param workerCount the number of workers the cluster has now
+	 * @param gentle whether to start it at a lower CPU priority until it is ready, if
+	 * this launcher can: it replaces a worker that still serves
 	 * @return the started process
 	 * @throws IOException when it cannot be started
 	 */
-	WorkerHandle launch(int workerId, int workerCount) throws IOException;
+	WorkerHandle launch(int workerId, int workerCount, boolean gentle) throws IOException;
+
+	/**
+	 * Return a worker launched gently to the primary's CPU priority.
+	 * @param worker the worker
+	 * @param description the worker, for the log
+	 */
+	default void normalPriority(WorkerHandle worker, String description) {
+	}
 
 	/**
 	 * Every worker is ready (the cluster started, or a reload ended): a time for work in

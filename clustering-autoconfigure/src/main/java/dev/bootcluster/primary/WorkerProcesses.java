@@ -47,22 +47,47 @@ final class WorkerProcesses implements Rollover.Workers {
 	 * @return the process, or {@code null} when it could not be started
 	 */
 	@Nullable WorkerRun start(int workerId, int workerCount) {
+		return start(workerId, workerCount, false);
+	}
+
+	private @Nullable WorkerRun start(int workerId, int workerCount, boolean gentle) {
 		WorkerHandle handle;
 		try {
-			handle = this.launcher.launch(workerId, workerCount);
+			handle = this.launcher.launch(workerId, workerCount, gentle);
 		}
 		catch (IOException | RuntimeException ex) {
 			logger.error("worker " + workerId + " could not be started: " + ex.getMessage());
 			return null;
 		}
 		WorkerRun run = new WorkerRun(workerId, handle);
+		run.gentle(gentle);
 		this.slots.track(run);
 		handle.onExit().thenAccept((code) -> this.loop.execute(() -> {
 			this.slots.untrack(run);
 			this.onExit.accept(run, code);
 		}));
 		this.loop.schedule(() -> killIfStillStarting(run), this.properties.getStartupTimeout());
+		if (gentle) {
+			// Slowed down that much, it would fail; it goes on at normal priority.
+			this.loop.schedule(() -> {
+				if (run.state() == WorkerState.STARTING) {
+					normalPriority(run);
+				}
+			}, this.properties.getStartupTimeout().dividedBy(2));
+		}
 		return run;
+	}
+
+	/**
+	 * Return a worker started gently to the primary's CPU priority: once it is ready, or
+	 * when it is still starting after half the startup timeout.
+	 * @param run the worker
+	 */
+	void normalPriority(WorkerRun run) {
+		if (run.isGentle()) {
+			run.gentle(false);
+			this.launcher.normalPriority(run.handle(), run.describe());
+		}
 	}
 
 	private void killIfStillStarting(WorkerRun run) {
@@ -108,8 +133,8 @@ final class WorkerProcesses implements Rollover.Workers {
 	}
 
 	@Override
-	public @Nullable WorkerRun startReplacement(int workerId, @Nullable WorkerRun old) {
-		WorkerRun run = start(workerId, this.slots.configured());
+	public @Nullable WorkerRun startReplacement(int workerId, @Nullable WorkerRun old, boolean gentle) {
+		WorkerRun run = start(workerId, this.slots.configured(), gentle);
 		if (run != null) {
 			logger.info(run.describe() + " starting to replace " + ((old != null) ? "pid " + old.pid() : "no process"));
 		}

@@ -48,6 +48,8 @@ final class WorkerRun {
 
 	private int managementPort;
 
+	private boolean gentle;
+
 	WorkerRun(int workerId, WorkerHandle handle) {
 		this.workerId = workerId;
 		this.handle = handle;
@@ -75,6 +77,18 @@ final class WorkerRun {
 			this.lastHeardNanos = this.readyNanos;
 		}
 		this.state = state;
+	}
+
+	/**
+	 * Whether it started at a lower CPU priority than the primary's and has not been
+	 * returned to it yet ({@code app.cluster.worker.gentle-start}).
+	 */
+	boolean isGentle() {
+		return this.gentle;
+	}
+
+	void gentle(boolean gentle) {
+		this.gentle = gentle;
 	}
 
 	boolean isLive() {

@@ -73,8 +73,8 @@ class SupervisorTests {
 	@Test
 	void aCrashLoopStopsTheOtherWorkersAndEndsWithExitCodeOne() {
 		this.properties.getRestart().setMaxAttempts(3);
-		Supervisor supervisor = supervisor(2, (id, count) -> {
-			FakeWorker worker = launch(id, count);
+		Supervisor supervisor = supervisor(2, (id, count, gentle) -> {
+			FakeWorker worker = launch(id, count, gentle);
 			if (id == 1) {
 				worker.exit.complete(1);
 			}
@@ -130,8 +130,8 @@ class SupervisorTests {
 
 	@Test
 	void theSingleWorkerJobsMoveOnlyOnceTheWorkerThatRanThemReleasedThem() {
-		Supervisor supervisor = supervisor(2, (id, count) -> {
-			FakeWorker worker = launch(id, count);
+		Supervisor supervisor = supervisor(2, (id, count, gentle) -> {
+			FakeWorker worker = launch(id, count, gentle);
 			worker.drainsSlowly = true;
 			return worker;
 		});
@@ -213,6 +213,26 @@ class SupervisorTests {
 			assertThat(step.newPid()).isEqualTo(new0.pid);
 		});
 		assertThat(this.launched).hasSize(4);
+		supervisor.requestShutdown();
+		assertThat(exit.join()).isZero();
+	}
+
+	@Test
+	void onlyAReplacementOfAWorkerThatStillServesStartsGently() {
+		this.properties.getRestart().setInitialBackoff(Duration.ofMillis(10));
+		Supervisor supervisor = supervisor(2, this::launch);
+		CompletableFuture<Integer> exit = runUntilLaunched(supervisor, 2);
+		this.launched.forEach((worker) -> ready(supervisor, worker));
+		request(supervisor, this.launched.get(0), ClusterMessage.ReloadRequest::new);
+		await().until(() -> this.launched.size() == 3);
+		ready(supervisor, this.launched.get(2));
+		await().until(() -> this.launched.size() == 4);
+		ready(supervisor, this.launched.get(3));
+		await().until(() -> status(supervisor, this.launched.get(3)).reload().state() == ReloadState.SUCCEEDED);
+		this.launched.get(3).exit.complete(137);
+		await().until(() -> this.launched.size() == 5);
+		assertThat(this.launched).extracting((worker) -> worker.gentle)
+			.containsExactly(false, false, true, true, false);
 		supervisor.requestShutdown();
 		assertThat(exit.join()).isZero();
 	}
@@ -311,8 +331,8 @@ class SupervisorTests {
 
 	@Test
 	void aWorkerDrainedByAScaleDownIsStartedAgainWhenTheClusterGrowsBack() {
-		Supervisor supervisor = supervisor(2, (id, count) -> {
-			FakeWorker worker = launch(id, count);
+		Supervisor supervisor = supervisor(2, (id, count, gentle) -> {
+			FakeWorker worker = launch(id, count, gentle);
 			worker.drainsSlowly = true;
 			return worker;
 		});
@@ -402,6 +422,8 @@ class SupervisorTests {
 		ready(supervisor, silent);
 		await().atMost(Duration.ofSeconds(5)).until(() -> this.launched.size() == 2);
 		assertThat(silent.dumped).isTrue();
+		// It serves nothing: its replacement starts at normal priority.
+		assertThat(this.launched.get(1).gentle).isFalse();
 		supervisor.requestShutdown();
 		assertThat(exit.join()).isZero();
 	}
@@ -517,8 +539,9 @@ class SupervisorTests {
 		return ((ClusterMessage.StatusReply) request(supervisor, from, ClusterMessage.StatusRequest::new)).status();
 	}
 
-	private FakeWorker launch(int id, int count) {
+	private FakeWorker launch(int id, int count, boolean gentle) {
 		FakeWorker worker = new FakeWorker(id, count, this.pids.incrementAndGet());
+		worker.gentle = gentle;
 		this.launched.add(worker);
 		return worker;
 	}
@@ -544,6 +567,8 @@ class SupervisorTests {
 		volatile boolean drainsSlowly;
 
 		volatile boolean dumped;
+
+		volatile boolean gentle;
 
 		FakeWorker(int id, int workerCount, long pid) {
 			this.id = id;

@@ -71,6 +71,9 @@ class ContainerClusterTests {
 		assertThat(container.cpusOfThreads(workers.get(0).pid())).containsOnly("0");
 		assertThat(container.cpusOfThreads(workers.get(1).pid())).containsOnly("1");
 		assertThat(container.cpusOfThreads(1)).containsOnly("0-1");
+		// An unprivileged user could not return a replacement to normal priority.
+		assertThat(container.output())
+			.contains("Replacement workers start at normal priority (app.cluster.worker.gentle-start: ");
 	}
 
 	@Test

@@ -8,8 +8,14 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -144,8 +150,18 @@ class ReloadClusterTests {
 
 	@Test
 	@Order(4)
-	void aReloadUnderKeepAliveLoadFailsNoRequest() throws Exception {
+	void aReloadUnderKeepAliveLoadFailsNoRequestAndItsReplacementsStartGently() throws Exception {
 		Set<Long> before = new HashSet<>(currentPids());
+		// The nice value of each replacement process as first seen, while it starts.
+		Map<Long, Integer> startedAt = new ConcurrentHashMap<>();
+		ScheduledExecutorService watcher = Executors.newSingleThreadScheduledExecutor();
+		watcher.scheduleWithFixedDelay(
+				() -> this.cluster.workerProcesses()
+					.stream()
+					.filter((worker) -> !before.contains(worker.pid()))
+					.forEach((worker) -> niceOf(Path.of("/proc", String.valueOf(worker.pid()), "stat"))
+						.ifPresent((nice) -> startedAt.putIfAbsent(worker.pid(), nice))),
+				0, 100, TimeUnit.MILLISECONDS);
 		try (KeepAliveLoad load = new KeepAliveLoad(this.cluster.port(), "/api/data", 4, 500_000,
 				Duration.ofSeconds(150))) {
 			await().atMost(Duration.ofSeconds(10)).until(() -> load.succeeded() > 200);
@@ -156,7 +172,24 @@ class ReloadClusterTests {
 			await().atMost(Duration.ofSeconds(10)).until(() -> load.succeeded() > after + 200);
 			assertThat(load.stop().failures()).isEmpty();
 		}
-		assertThat(currentPids()).hasSize(2).doesNotContainAnyElementsOf(before);
+		finally {
+			watcher.shutdownNow();
+		}
+		List<Long> replacements = currentPids();
+		assertThat(replacements).hasSize(2).doesNotContainAnyElementsOf(before);
+		int primary = niceOf(Path.of("/proc", String.valueOf(this.cluster.pid()), "stat")).orElseThrow();
+		if (this.cluster.output().contains("replacements start at nice +10 until ready")) {
+			assertThat(replacements).allSatisfy((pid) -> {
+				assertThat(startedAt).containsEntry(pid, primary + 10);
+				assertThat(niceOfEveryThread(pid)).containsOnly(primary);
+			});
+			assertThat(this.cluster.output())
+				.contains("runs at nice " + primary + " (started at nice " + (primary + 10) + ")");
+		}
+		else {
+			assertThat(this.cluster.output()).contains("Replacement workers start at normal priority");
+			assertThat(replacements).allSatisfy((pid) -> assertThat(startedAt).containsEntry(pid, primary));
+		}
 	}
 
 	@Test
@@ -236,6 +269,26 @@ class ReloadClusterTests {
 
 	private String cluster() throws Exception {
 		return managementGet("/actuator/cluster").body();
+	}
+
+	private static List<Integer> niceOfEveryThread(long pid) throws IOException {
+		try (Stream<Path> threads = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
+			return threads.map((thread) -> niceOf(thread.resolve("stat"))).flatMap(Optional::stream).toList();
+		}
+	}
+
+	/**
+	 * The nice value in a {@code /proc} stat file (field 19), if the process or thread
+	 * still runs.
+	 */
+	private static Optional<Integer> niceOf(Path stat) {
+		try {
+			String line = Files.readString(stat);
+			return Optional.of(Integer.valueOf(line.substring(line.lastIndexOf(')') + 2).split(" ")[16]));
+		}
+		catch (IOException ex) {
+			return Optional.empty();
+		}
 	}
 
 	private List<Long> currentPids() throws Exception {

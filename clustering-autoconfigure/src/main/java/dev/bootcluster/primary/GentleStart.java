@@ -1,0 +1,104 @@
+package dev.bootcluster.primary;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import dev.bootcluster.os.Niceness;
+
+/**
+ * Starts a worker that replaces one still serving (a reload, a recycled worker) at a
+ * lower CPU priority, so that its start-up (class loading, JIT, warm-up) takes only the
+ * CPU time the serving workers leave, and returns it to the primary's priority once it is
+ * ready ({@code app.cluster.worker.gentle-start}). Only where the primary may do that:
+ * raising a nice value is always allowed, lowering it again needs {@code CAP_SYS_NICE} or
+ * {@code RLIMIT_NICE}.
+ */
+final class GentleStart {
+
+	private static final Log logger = LogFactory.getLog(GentleStart.class);
+
+	/** How much nicer than the primary a gently started worker runs until it is ready. */
+	static final int NICE_INCREMENT = 10;
+
+	private static final Path NICE = Path.of("/usr/bin/nice");
+
+	private final int nice;
+
+	private GentleStart(int nice) {
+		this.nice = nice;
+	}
+
+	/**
+	 * Gentle start-up for this primary, or why not when it cannot have it.
+	 * @param enabled {@code app.cluster.worker.gentle-start}
+	 * @return gentle start-up, or {@code null} when replacements start at normal priority
+	 */
+	static @Nullable GentleStart choose(boolean enabled) {
+		if (!enabled) {
+			return null;
+		}
+		if (!Files.isExecutable(NICE)) {
+			return normalPriority(NICE + " not found");
+		}
+		int nice;
+		try {
+			// The thread that forks the workers has the nice value they inherit.
+			nice = Niceness.ofThisThread();
+		}
+		catch (IOException | RuntimeException ex) {
+			return normalPriority("the nice value of this process is unknown (" + ex.getMessage() + ")");
+		}
+		if (nice + NICE_INCREMENT > 19) {
+			return normalPriority("the primary already runs at nice " + nice);
+		}
+		if (!Niceness.mayLowerTo(nice)) {
+			return normalPriority("the primary could not return a worker to nice " + nice
+					+ " once it is ready without CAP_SYS_NICE or RLIMIT_NICE");
+		}
+		return new GentleStart(nice);
+	}
+
+	private static @Nullable GentleStart normalPriority(String reason) {
+		logger.info("Replacement workers start at normal priority (app.cluster.worker.gentle-start: " + reason + ")");
+		return null;
+	}
+
+	/**
+	 * A command that runs another at the gentle priority.
+	 * @param command the command
+	 * @return the command run through {@code nice}
+	 */
+	List<String> wrap(List<String> command) {
+		List<String> niced = new ArrayList<>(List.of(NICE.toString(), "-n", String.valueOf(NICE_INCREMENT)));
+		niced.addAll(command);
+		return niced;
+	}
+
+	/**
+	 * Return every thread of a worker started gently to the primary's nice value.
+	 * @param pid the worker's process
+	 * @param description the worker, for the log
+	 */
+	void normalPriority(long pid, String description) {
+		try {
+			int started = Niceness.of(pid);
+			if (started > this.nice) {
+				Niceness.set(pid, this.nice);
+				logger.info(description + " runs at nice " + this.nice + " (started at nice " + started + ")");
+			}
+		}
+		catch (IOException | RuntimeException | LinkageError ex) {
+			// Such as a worker that just exited.
+			logger.warn(description + " may still run at a lower priority: cannot return it to nice " + this.nice + " ("
+					+ ex.getMessage() + ")");
+		}
+	}
+
+}
