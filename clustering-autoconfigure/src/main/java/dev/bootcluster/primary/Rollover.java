@@ -66,6 +66,17 @@ final class Rollover {
 	}
 
 	/**
+	 * The replacement of a worker id that is still starting, if any.
+	 * @param workerId the worker id
+	 * @return the replacement's process, or {@code null}
+	 */
+	@Nullable WorkerRun starting(int workerId) {
+		Replacement replacement = this.active;
+		return (replacement != null && replacement.workerId() == workerId && replacement.outgoing() == null)
+				? replacement.incoming() : null;
+	}
+
+	/**
 	 * Drop waiting replacements, such as the rest of a reload that failed.
 	 * @param which the ones to drop
 	 */

@@ -259,6 +259,12 @@ final class Supervisor {
 		if (asked) {
 			stopped(slot, run, code);
 		}
+		WorkerRun replacement = this.rollover.starting(run.workerId());
+		if (replacement != null && replacement != run) {
+			// The process it was to replace is gone: its start no longer waits for CPU
+			// time.
+			this.processes.normalPriority(replacement);
+		}
 		if (this.rollover.owns(run)) {
 			this.rollover.onExit(run, code);
 		}

@@ -238,6 +238,48 @@ class SupervisorTests {
 	}
 
 	@Test
+	void aGentleReplacementGoesOnAtNormalPriorityOnceReadyOrOnceTheWorkerItReplacesIsGone() {
+		List<Long> normal = new CopyOnWriteArrayList<>();
+		Supervisor supervisor = supervisor(2, recordingNormalPriority(normal));
+		CompletableFuture<Integer> exit = runUntilLaunched(supervisor, 2);
+		this.launched.forEach((worker) -> ready(supervisor, worker));
+		request(supervisor, this.launched.get(0), ClusterMessage.ReloadRequest::new);
+		await().until(() -> this.launched.size() == 3);
+		FakeWorker new0 = this.launched.get(2);
+		assertThat(normal).isEmpty();
+		ready(supervisor, new0);
+		await().until(() -> this.launched.size() == 4);
+		FakeWorker new1 = this.launched.get(3);
+		assertThat(normal).containsExactly(new0.pid);
+		this.launched.get(1).exit.complete(137);
+		await().until(() -> normal.size() == 2);
+		assertThat(normal).containsExactly(new0.pid, new1.pid);
+		ready(supervisor, new1);
+		await().until(() -> status(supervisor, new1).readyInstances() == 2);
+		assertThat(normal).containsExactly(new0.pid, new1.pid);
+		supervisor.requestShutdown();
+		assertThat(exit.join()).isZero();
+	}
+
+	@Test
+	void aGentleReplacementStillStartingAfterHalfTheStartupTimeoutGoesOnAtNormalPriority() {
+		this.properties.setStartupTimeout(Duration.ofSeconds(3));
+		List<Long> normal = new CopyOnWriteArrayList<>();
+		Supervisor supervisor = supervisor(2, recordingNormalPriority(normal));
+		CompletableFuture<Integer> exit = runUntilLaunched(supervisor, 2);
+		this.launched.forEach((worker) -> ready(supervisor, worker));
+		request(supervisor, this.launched.get(0), ClusterMessage.ReloadRequest::new);
+		await().until(() -> this.launched.size() == 3);
+		FakeWorker new0 = this.launched.get(2);
+		await().atMost(Duration.ofMillis(2500)).until(() -> normal.contains(new0.pid));
+		assertThat(new0.killed).isFalse();
+		ready(supervisor, new0);
+		assertThat(normal).containsExactly(new0.pid);
+		supervisor.requestShutdown();
+		assertThat(exit.join()).isZero();
+	}
+
+	@Test
 	void aReplacementThatFailsStopsTheReloadAndKeepsTheOldWorkers() {
 		Supervisor supervisor = supervisor(2, this::launch);
 		CompletableFuture<Integer> exit = runUntilLaunched(supervisor, 2);
@@ -537,6 +579,25 @@ class SupervisorTests {
 
 	private ClusterStatus status(Supervisor supervisor, FakeWorker from) {
 		return ((ClusterMessage.StatusReply) request(supervisor, from, ClusterMessage.StatusRequest::new)).status();
+	}
+
+	/**
+	 * A launcher that records the workers it was asked to return to normal priority.
+	 */
+	private WorkerLauncher recordingNormalPriority(List<Long> pids) {
+		return new WorkerLauncher() {
+
+			@Override
+			public WorkerHandle launch(int id, int count, boolean gentle) {
+				return SupervisorTests.this.launch(id, count, gentle);
+			}
+
+			@Override
+			public void normalPriority(WorkerHandle worker, String description) {
+				pids.add(worker.pid());
+			}
+
+		};
 	}
 
 	private FakeWorker launch(int id, int count, boolean gentle) {
