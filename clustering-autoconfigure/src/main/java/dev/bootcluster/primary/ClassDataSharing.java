@@ -333,13 +333,8 @@ final class ClassDataSharing implements AutoCloseable {
 	}
 
 	private void run(String what, List<String> command, Path log) throws IOException, InterruptedException {
-		List<String> niced = new ArrayList<>();
-		if (Files.isExecutable(Path.of("/usr/bin/nice"))) {
-			// Behind the serving workers.
-			niced.addAll(List.of("/usr/bin/nice", "-n", "10"));
-		}
-		niced.addAll(command);
-		ProcessBuilder builder = new ProcessBuilder(niced).redirectErrorStream(true).redirectOutput(log.toFile());
+		ProcessBuilder builder = new ProcessBuilder(GentleStart.behindServingWorkers(command)).redirectErrorStream(true)
+			.redirectOutput(log.toFile());
 		WorkerCommand.MERGED_ENVIRONMENT.forEach(builder.environment()::remove);
 		Process process = builder.start();
 		this.training = process;

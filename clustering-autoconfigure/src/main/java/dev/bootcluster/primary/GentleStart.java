@@ -76,6 +76,20 @@ final class GentleStart {
 	 * @return the command run through {@code nice}
 	 */
 	List<String> wrap(List<String> command) {
+		return behindServingWorkers(command);
+	}
+
+	/**
+	 * A command that runs another at the gentle priority where the system has
+	 * {@code nice}, such as the class data archive's training run, which never returns to
+	 * normal priority.
+	 * @param command the command
+	 * @return the command run through {@code nice}, or the command itself
+	 */
+	static List<String> behindServingWorkers(List<String> command) {
+		if (!Files.isExecutable(NICE)) {
+			return command;
+		}
 		List<String> niced = new ArrayList<>(List.of(NICE.toString(), "-n", String.valueOf(NICE_INCREMENT)));
 		niced.addAll(command);
 		return niced;
