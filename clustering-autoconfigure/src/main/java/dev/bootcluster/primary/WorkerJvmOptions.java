@@ -9,16 +9,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
-import org.jspecify.annotations.Nullable;
-
 /**
  * Sizes each worker so that N workers on C cores do not each believe they own the whole
- * machine: a share of the cores and of the heap, unless the user chose those flags.
+ * machine: a share of the cores, of the maximum heap and of the initial heap, unless the
+ * user chose those flags. The initial heap matters for memory: with one core a worker
+ * runs the serial collector, whose young generation is a fixed part of the initial heap
+ * and is touched whole before the first collection.
  */
 final class WorkerJvmOptions {
 
 	/** The JVM's own default for {@code -XX:MaxRAMPercentage}. */
 	static final double DEFAULT_MAX_RAM_PERCENTAGE = 25.0;
+
+	/** The JVM's own default for {@code -XX:InitialRAMPercentage}. */
+	static final double DEFAULT_INITIAL_RAM_PERCENTAGE = 1.5625;
 
 	private WorkerJvmOptions() {
 	}
@@ -39,19 +43,12 @@ final class WorkerJvmOptions {
 		if (!choosesCores(all.keySet())) {
 			options.add("-XX:ActiveProcessorCount=" + Math.max(1, cores / workers));
 		}
-		boolean heapChosen = all.containsKey("-Xmx") || all.containsKey("-XX:MaxHeapSize")
-				|| all.containsKey("-XX:MaxRAM");
-		if (!heapChosen && workers > 1) {
-			String userPercentage = userOptions.stream()
-				.filter((option) -> key(option).equals("-XX:MaxRAMPercentage"))
-				.findFirst()
-				.orElse(null);
-			if (userPercentage == null) {
-				double base = percentage(all.get("-XX:MaxRAMPercentage"));
-				options.add("-XX:MaxRAMPercentage=" + BigDecimal.valueOf(base / workers)
-					.setScale(2, RoundingMode.DOWN)
-					.stripTrailingZeros()
-					.toPlainString());
+		if (workers > 1) {
+			if (!chosen(all, "-Xmx", "-XX:MaxHeapSize", "-XX:MaxRAM")) {
+				share(all, userOptions, "-XX:MaxRAMPercentage", DEFAULT_MAX_RAM_PERCENTAGE, workers, options);
+			}
+			if (!chosen(all, "-Xms", "-XX:InitialHeapSize", "-XX:MinHeapSize")) {
+				share(all, userOptions, "-XX:InitialRAMPercentage", DEFAULT_INITIAL_RAM_PERCENTAGE, workers, options);
 			}
 		}
 		options.addAll(userOptions);
@@ -73,11 +70,28 @@ final class WorkerJvmOptions {
 		return keys.contains("-XX:ActiveProcessorCount");
 	}
 
-	private static double percentage(@Nullable String option) {
-		if (option == null) {
-			return DEFAULT_MAX_RAM_PERCENTAGE;
+	private static boolean chosen(Map<String, String> all, String... keys) {
+		return Stream.of(keys).anyMatch(all::containsKey);
+	}
+
+	/**
+	 * Adds a worker's share of a percentage of the memory, the primary's value (or the
+	 * JVM's default) divided by the number of workers, unless the user's worker options
+	 * set that percentage themselves.
+	 */
+	private static void share(Map<String, String> all, List<String> userOptions, String key, double defaultPercentage,
+			int workers, List<String> options) {
+		if (userOptions.stream().anyMatch((option) -> key(option).equals(key))) {
+			return;
 		}
-		return Double.parseDouble(option.substring(option.indexOf('=') + 1));
+		String primary = all.get(key);
+		double base = (primary != null) ? Double.parseDouble(primary.substring(primary.indexOf('=') + 1))
+				: defaultPercentage;
+		options.add(key + "="
+				+ BigDecimal.valueOf(base / workers)
+					.setScale(4, RoundingMode.DOWN)
+					.stripTrailingZeros()
+					.toPlainString());
 	}
 
 	/**

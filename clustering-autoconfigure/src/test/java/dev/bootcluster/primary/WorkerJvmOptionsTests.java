@@ -9,29 +9,36 @@ import static org.assertj.core.api.Assertions.assertThat;
 class WorkerJvmOptionsTests {
 
 	@Test
-	void eachWorkerGetsItsShareOfCoresAndHeap() {
-		assertThat(WorkerJvmOptions.forWorker(List.of("-Dx=y"), List.of(), 8, 4))
-			.containsExactly("-XX:ActiveProcessorCount=2", "-XX:MaxRAMPercentage=6.25");
+	void eachWorkerGetsItsShareOfCoresAndOfTheMaximumAndInitialHeap() {
+		assertThat(WorkerJvmOptions.forWorker(List.of("-Dx=y"), List.of(), 8, 4)).containsExactly(
+				"-XX:ActiveProcessorCount=2", "-XX:MaxRAMPercentage=6.25", "-XX:InitialRAMPercentage=0.3906");
 	}
 
 	@Test
 	void moreWorkersThanCoresStillGiveEachOneCore() {
 		assertThat(WorkerJvmOptions.forWorker(List.of(), List.of(), 2, 3)).contains("-XX:ActiveProcessorCount=1",
-				"-XX:MaxRAMPercentage=8.33");
+				"-XX:MaxRAMPercentage=8.3333", "-XX:InitialRAMPercentage=0.5208");
 	}
 
 	@Test
 	void thePrimarysHeapPercentageIsSplitAcrossWorkers() {
-		assertThat(WorkerJvmOptions.forWorker(List.of("-XX:MaxRAMPercentage=80"), List.of(), 2, 2))
-			.contains("-XX:MaxRAMPercentage=40");
+		assertThat(WorkerJvmOptions.forWorker(List.of("-XX:MaxRAMPercentage=80", "-XX:InitialRAMPercentage=10"),
+				List.of(), 2, 2))
+			.contains("-XX:MaxRAMPercentage=40", "-XX:InitialRAMPercentage=5");
 	}
 
 	@Test
 	void flagsTheUserChoseAreLeftAlone() {
-		assertThat(WorkerJvmOptions.forWorker(List.of("-Xmx1g", "-XX:ActiveProcessorCount=3"), List.of(), 8, 4))
+		assertThat(
+				WorkerJvmOptions.forWorker(List.of("-Xmx1g", "-Xms64m", "-XX:ActiveProcessorCount=3"), List.of(), 8, 4))
 			.isEmpty();
+		assertThat(WorkerJvmOptions.forWorker(List.of("-Xmx1g"), List.of(), 8, 4))
+			.containsExactly("-XX:ActiveProcessorCount=2", "-XX:InitialRAMPercentage=0.3906");
 		assertThat(WorkerJvmOptions.forWorker(List.of(), List.of("-XX:MaxRAMPercentage=30", "-Xss1m"), 8, 4))
-			.containsExactly("-XX:ActiveProcessorCount=2", "-XX:MaxRAMPercentage=30", "-Xss1m");
+			.containsExactly("-XX:ActiveProcessorCount=2", "-XX:InitialRAMPercentage=0.3906", "-XX:MaxRAMPercentage=30",
+					"-Xss1m");
+		assertThat(WorkerJvmOptions.forWorker(List.of(), List.of("-XX:InitialHeapSize=32m"), 8, 4))
+			.containsExactly("-XX:ActiveProcessorCount=2", "-XX:MaxRAMPercentage=6.25", "-XX:InitialHeapSize=32m");
 		assertThat(WorkerJvmOptions.choosesCores(List.of("-XX:ActiveProcessorCount=3"), List.of())).isTrue();
 		assertThat(WorkerJvmOptions.choosesCores(List.of(), List.of("-XX:ActiveProcessorCount=1"))).isTrue();
 		assertThat(WorkerJvmOptions.choosesCores(List.of("-Xmx1g"), List.of("-Xss1m"))).isFalse();
