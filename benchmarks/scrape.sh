@@ -16,10 +16,8 @@ LONG_WARMUP=${LONG_WARMUP:-300}
 FROZEN_SCRAPES=${FROZEN_SCRAPES:-40}
 PORT=${PORT:-18080}
 MANAGEMENT_PORT=${MANAGEMENT_PORT:-18081}
-JAR=sample-app/target/sample-app-0.1.0-SNAPSHOT.jar
 OUT=docs/scrape-benchmark.md
 WORK=$(mktemp -d)
-APP_PID=
 IDLE_PID=
 LOAD_PID=
 cleanup() {
@@ -30,34 +28,15 @@ cleanup() {
 }
 trap cleanup EXIT
 
-for tool in wrk curl; do
-	command -v $tool >/dev/null || { apt-get update -qq && apt-get install -y -qq $tool >/dev/null; }
-done
-[[ -f $JAR ]] || ./mvnw -B -q -DskipTests install
+# shellcheck source=common.sh
+source benchmarks/common.sh
 
-LOG=$WORK/app.log
 PACED=$WORK/paced.lua
 echo 'function delay() return 20 end' >"$PACED"
 
 start_app() { # workers [extra args...]
 	local workers=$1; shift
-	java -jar "$JAR" --server.port=$PORT --management.server.port=$MANAGEMENT_PORT \
-		--app.cluster.instances="$workers" "$@" >"$LOG" 2>&1 &
-	APP_PID=$!
-	for _ in $(seq 1 600); do
-		grep -q "Cluster ready" "$LOG" && return
-		kill -0 "$APP_PID" 2>/dev/null || { cat "$LOG"; echo "app exited" >&2; exit 1; }
-		sleep 0.5
-	done
-	echo "app did not start" >&2; exit 1
-}
-
-stop_app() {
-	[[ -n $APP_PID ]] || return 0
-	kill -TERM "$APP_PID" 2>/dev/null || true
-	for _ in $(seq 1 120); do kill -0 "$APP_PID" 2>/dev/null || break; sleep 0.5; done
-	kill -KILL "$APP_PID" 2>/dev/null || true
-	APP_PID=
+	launch "Cluster ready" --app.cluster.instances="$workers" "$@"
 }
 
 # A paced load on the application port for the whole measurement: 8 connections, 20 ms apart.

@@ -1,0 +1,77 @@
+# Shared by the benchmark scripts (sourced, not run): the sample's jar, starting and stopping it,
+# wrk runs and medians. Loopback only; every wait is bounded.
+# The caller sets WORK (a scratch directory), PORT and MANAGEMENT_PORT.
+
+JAR=sample-app/target/sample-app-0.1.0-SNAPSHOT.jar
+LOG=$WORK/app.log
+APP_PID=
+
+for tool in wrk curl bc; do
+	command -v $tool >/dev/null || { apt-get update -qq && apt-get install -y -qq $tool >/dev/null; }
+done
+[[ -f $JAR ]] || ./mvnw -B -q -DskipTests install
+
+# launch "line to wait for" java-args... ; the application's arguments follow the jar
+launch() {
+	local ready=$1; shift
+	java -jar "$JAR" --server.port="$PORT" --management.server.port="$MANAGEMENT_PORT" "$@" >"$LOG" 2>&1 &
+	APP_PID=$!
+	for _ in $(seq 1 600); do
+		grep -q "$ready" "$LOG" && return
+		kill -0 "$APP_PID" 2>/dev/null || { cat "$LOG"; echo "app exited" >&2; exit 1; }
+		sleep 0.5
+	done
+	echo "app did not start" >&2; exit 1
+}
+
+stop_app() {
+	[[ -n $APP_PID ]] || return 0
+	kill -TERM "$APP_PID" 2>/dev/null || true
+	for _ in $(seq 1 120); do kill -0 "$APP_PID" 2>/dev/null || break; sleep 0.5; done
+	kill -KILL "$APP_PID" 2>/dev/null || true
+	APP_PID=
+}
+
+# What else runs on a real host: an idle JVM of the sample and a small periodic job (gzip of 512 KB
+# every 250 ms, like a log shipper). Their pids go to COMPANIONS, for the caller's trap.
+COMPANIONS=()
+start_companions() {
+	java -jar "$JAR" --app.cluster.enabled=false --server.port=0 --management.server.port=0 >"$WORK/idle.log" 2>&1 &
+	COMPANIONS+=($!)
+	(while sleep 0.25; do head -c 524288 /dev/urandom | gzip -1 >/dev/null; done) &
+	COMPANIONS+=($!)
+}
+
+to_ms() { # 812.00us | 1.23ms | 1.05s
+	awk -v v="$1" 'BEGIN { if (v ~ /us$/) print v/1000; else if (v ~ /ms$/) print v+0; else if (v ~ /s$/) print v*1000; else print v }'
+}
+
+# wrk's output -> "rps p99ms errors"
+summarize() {
+	local rps p99 errors
+	rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$1")
+	p99=$(to_ms "$(awk '$1 == "99%" {print $2}' <<<"$1")")
+	errors=$(awk '/Socket errors:/ {gsub(",", ""); print $4 + $6 + $8 + $10} /Non-2xx/ {print $NF}' <<<"$1" | paste -sd+ | bc)
+	echo "$rps $p99 ${errors:-0}"
+}
+
+# wrk PATH [extra args] -> "rps p99ms errors", for DURATION with CONNECTIONS
+load() {
+	local path=$1; shift
+	summarize "$(wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency "$@" "http://127.0.0.1:$PORT$path")"
+}
+
+median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+m() { tr ' ' '\n' <<<"$1" | grep -v '^$' | median; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+
+# The primary's children, without the class data archive's training run.
+worker_pids() {
+	for pid in $(pgrep -P "$APP_PID"); do
+		tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "-Dboot-cluster.training-for=" || echo "$pid"
+	done | sort -n
+}
+
+machine() {
+	echo "$(nproc) cores, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), $(free -g | awk '/Mem:/ {print $2}') GiB, Linux $(uname -r), $(java -version 2>&1 | head -1)"
+}
