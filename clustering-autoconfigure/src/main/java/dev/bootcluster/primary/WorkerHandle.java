@@ -1,6 +1,8 @@
 package dev.bootcluster.primary;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -17,6 +19,14 @@ interface WorkerHandle {
 	 * @return the exit code future
 	 */
 	CompletableFuture<Integer> onExit();
+
+	/**
+	 * The CPU time the process has used so far.
+	 * @return user and system time, or empty where the system does not say
+	 */
+	default Optional<Duration> cpuTime() {
+		return Optional.empty();
+	}
 
 	/** Ask for a graceful stop (SIGTERM). */
 	void stop();

@@ -8,7 +8,9 @@ import java.io.PrintStream;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
@@ -89,6 +91,11 @@ final class WorkerProcess implements WorkerHandle {
 	@Override
 	public CompletableFuture<Integer> onExit() {
 		return this.exit;
+	}
+
+	@Override
+	public Optional<Duration> cpuTime() {
+		return this.process.info().totalCpuDuration();
 	}
 
 	@Override

@@ -1,6 +1,7 @@
 package dev.bootcluster.primary;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.function.ObjIntConsumer;
 
 import org.apache.commons.logging.Log;
@@ -20,6 +21,19 @@ import dev.bootcluster.ipc.WorkerState;
 final class WorkerProcesses implements Rollover.Workers {
 
 	private static final Log logger = LogFactory.getLog(WorkerProcesses.class);
+
+	/**
+	 * How often the CPU time of a replacement started gently is looked at while it
+	 * starts.
+	 */
+	static final Duration GENTLE_CHECK = Duration.ofSeconds(2);
+
+	/**
+	 * The CPU time below which a replacement started gently is starving: a quarter of a
+	 * core over {@link #GENTLE_CHECK}. A JVM starting on an idle core takes more than
+	 * that.
+	 */
+	private static final Duration STARVING = GENTLE_CHECK.dividedBy(4);
 
 	private final ClusterProperties properties;
 
@@ -74,13 +88,37 @@ final class WorkerProcesses implements Rollover.Workers {
 					normalPriority(run);
 				}
 			}, this.properties.getStartupTimeout().dividedBy(2));
+			normalPriorityIfStarving(run, null);
 		}
 		return run;
 	}
 
 	/**
-	 * Return a worker started gently to the primary's CPU priority: once it is ready, or
-	 * when it is still starting after half the startup timeout.
+	 * A lower priority lets a replacement start on the CPU time the serving workers
+	 * leave. When they leave next to none (a saturated host), it would only wait; then it
+	 * starts at normal priority at once rather than after half the startup timeout.
+	 */
+	private void normalPriorityIfStarving(WorkerRun run, @Nullable Duration before) {
+		if (!run.isGentle() || run.state() != WorkerState.STARTING) {
+			return;
+		}
+		Duration now = run.handle().cpuTime().orElse(null);
+		if (now == null) {
+			return;
+		}
+		Duration got = (before != null) ? now.minus(before) : null;
+		if (got != null && got.compareTo(STARVING) < 0) {
+			logger.info(run.describe() + " had " + got.toMillis() + " ms of CPU in the last "
+					+ LogFormat.seconds(GENTLE_CHECK) + " at a lower priority: the cores are busy");
+			normalPriority(run);
+			return;
+		}
+		this.loop.schedule(() -> normalPriorityIfStarving(run, now), GENTLE_CHECK);
+	}
+
+	/**
+	 * Return a worker started gently to the primary's CPU priority: once it is ready,
+	 * when it starves, or when it is still starting after half the startup timeout.
 	 * @param run the worker
 	 */
 	void normalPriority(WorkerRun run) {

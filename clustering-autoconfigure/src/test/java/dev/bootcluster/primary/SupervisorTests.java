@@ -35,6 +35,12 @@ class SupervisorTests {
 
 	private final AtomicLong pids = new AtomicLong(1000);
 
+	/**
+	 * The share of a core each worker launched from now on gets; negative: its CPU time
+	 * is unknown.
+	 */
+	private volatile double cpuShare = -1;
+
 	private final AtomicLong requests = new AtomicLong();
 
 	private final List<ClusterMessage> replies = new CopyOnWriteArrayList<>();
@@ -242,10 +248,7 @@ class SupervisorTests {
 		List<Long> normal = new CopyOnWriteArrayList<>();
 		Supervisor supervisor = supervisor(2, recordingNormalPriority(normal));
 		CompletableFuture<Integer> exit = runUntilLaunched(supervisor, 2);
-		this.launched.forEach((worker) -> ready(supervisor, worker));
-		request(supervisor, this.launched.get(0), ClusterMessage.ReloadRequest::new);
-		await().until(() -> this.launched.size() == 3);
-		FakeWorker new0 = this.launched.get(2);
+		FakeWorker new0 = firstReplacementOfAReload(supervisor);
 		assertThat(normal).isEmpty();
 		ready(supervisor, new0);
 		await().until(() -> this.launched.size() == 4);
@@ -267,14 +270,41 @@ class SupervisorTests {
 		List<Long> normal = new CopyOnWriteArrayList<>();
 		Supervisor supervisor = supervisor(2, recordingNormalPriority(normal));
 		CompletableFuture<Integer> exit = runUntilLaunched(supervisor, 2);
-		this.launched.forEach((worker) -> ready(supervisor, worker));
-		request(supervisor, this.launched.get(0), ClusterMessage.ReloadRequest::new);
-		await().until(() -> this.launched.size() == 3);
-		FakeWorker new0 = this.launched.get(2);
+		FakeWorker new0 = firstReplacementOfAReload(supervisor);
 		await().atMost(Duration.ofMillis(2500)).until(() -> normal.contains(new0.pid));
 		assertThat(new0.killed).isFalse();
 		ready(supervisor, new0);
 		assertThat(normal).containsExactly(new0.pid);
+		supervisor.requestShutdown();
+		assertThat(exit.join()).isZero();
+	}
+
+	@Test
+	void aGentleReplacementThatGetsNextToNoCpuGoesOnAtNormalPriorityAtOnce() {
+		this.cpuShare = 0.05;
+		List<Long> normal = new CopyOnWriteArrayList<>();
+		Supervisor supervisor = supervisor(2, recordingNormalPriority(normal));
+		CompletableFuture<Integer> exit = runUntilLaunched(supervisor, 2);
+		FakeWorker new0 = firstReplacementOfAReload(supervisor);
+		// Long before half the startup timeout (30 s).
+		await().atMost(WorkerProcesses.GENTLE_CHECK.multipliedBy(3)).until(() -> normal.contains(new0.pid));
+		assertThat(new0.killed).isFalse();
+		supervisor.requestShutdown();
+		assertThat(exit.join()).isZero();
+	}
+
+	@Test
+	void aGentleReplacementThatGetsCpuStaysGentleUntilReady() {
+		this.cpuShare = 1;
+		List<Long> normal = new CopyOnWriteArrayList<>();
+		Supervisor supervisor = supervisor(2, recordingNormalPriority(normal));
+		CompletableFuture<Integer> exit = runUntilLaunched(supervisor, 2);
+		FakeWorker new0 = firstReplacementOfAReload(supervisor);
+		await().during(WorkerProcesses.GENTLE_CHECK.multipliedBy(2))
+			.atMost(WorkerProcesses.GENTLE_CHECK.multipliedBy(3))
+			.until(normal::isEmpty);
+		ready(supervisor, new0);
+		await().until(() -> normal.contains(new0.pid));
 		supervisor.requestShutdown();
 		assertThat(exit.join()).isZero();
 	}
@@ -600,9 +630,21 @@ class SupervisorTests {
 		};
 	}
 
+	/**
+	 * Ready the two launched workers, ask for a reload and wait for its first
+	 * replacement.
+	 */
+	private FakeWorker firstReplacementOfAReload(Supervisor supervisor) {
+		this.launched.forEach((worker) -> ready(supervisor, worker));
+		request(supervisor, this.launched.get(0), ClusterMessage.ReloadRequest::new);
+		await().until(() -> this.launched.size() == 3);
+		return this.launched.get(2);
+	}
+
 	private FakeWorker launch(int id, int count, boolean gentle) {
 		FakeWorker worker = new FakeWorker(id, count, this.pids.incrementAndGet());
 		worker.gentle = gentle;
+		worker.cpuShare = this.cpuShare;
 		this.launched.add(worker);
 		return worker;
 	}
@@ -631,6 +673,10 @@ class SupervisorTests {
 
 		volatile boolean gentle;
 
+		volatile double cpuShare = -1;
+
+		final long launchedAt = System.nanoTime();
+
 		FakeWorker(int id, int workerCount, long pid) {
 			this.id = id;
 			this.workerCount = workerCount;
@@ -645,6 +691,13 @@ class SupervisorTests {
 		@Override
 		public CompletableFuture<Integer> onExit() {
 			return this.exit;
+		}
+
+		@Override
+		public Optional<Duration> cpuTime() {
+			return (this.cpuShare >= 0)
+					? Optional.of(Duration.ofNanos((long) ((System.nanoTime() - this.launchedAt) * this.cpuShare)))
+					: Optional.empty();
 		}
 
 		@Override
