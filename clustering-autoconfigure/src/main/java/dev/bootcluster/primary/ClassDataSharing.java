@@ -100,13 +100,19 @@ final class ClassDataSharing implements AutoCloseable {
 
 	private volatile @Nullable Process training;
 
+	/**
+	 * How many startup timeouts unpacking and the training run may each take: they run
+	 * behind the serving workers (at a lower priority), so under load they wait for CPU.
+	 */
+	static final int BEHIND_SERVING_WORKERS = 3;
+
 	ClassDataSharing(Path cache, Path jar, WorkerCommand command, List<String> workerOptions,
 			Duration trainingTimeout) {
 		this.cache = cache;
 		this.jar = jar;
 		this.command = command;
 		this.workerOptions = List.copyOf(workerOptions);
-		this.trainingTimeout = trainingTimeout;
+		this.trainingTimeout = trainingTimeout.multipliedBy(BEHIND_SERVING_WORKERS);
 	}
 
 	/**
@@ -114,7 +120,8 @@ final class ClassDataSharing implements AutoCloseable {
 	 * @param worker {@code app.cluster.worker}
 	 * @param command how the primary was launched
 	 * @param workerOptions the workers' JVM options
-	 * @param trainingTimeout the longest a training run may take
+	 * @param trainingTimeout the startup timeout; unpacking and the training run may each
+	 * take {@value #BEHIND_SERVING_WORKERS} times that
 	 * @return the archive keeper, or {@code null} when workers start without one (the
 	 * reason is logged)
 	 */
@@ -279,6 +286,13 @@ final class ClassDataSharing implements AutoCloseable {
 					+ "): workers started from now on map it");
 			removeOldEntries(entry.directory());
 		}
+		catch (TooLong ex) {
+			// Starved by a busy host rather than broken: another try once a reload has
+			// settled the cluster again.
+			this.attempted.remove(entry.key());
+			logger.warn("Workers go on without a class data archive for now: creating " + entry.archive() + " failed ("
+					+ ex.getMessage() + "); it is tried again after the next reload");
+		}
 		catch (IOException | RuntimeException ex) {
 			logger.warn("Workers go on without a class data archive: creating " + entry.archive() + " failed ("
 					+ ex.getMessage() + ")");
@@ -341,8 +355,8 @@ final class ClassDataSharing implements AutoCloseable {
 		try {
 			if (!process.waitFor(this.trainingTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
 				process.destroyForcibly();
-				throw new IOException(what + " ran longer than " + LogFormat.seconds(this.trainingTimeout)
-						+ " (app.cluster.startup-timeout)");
+				throw new TooLong(what + " ran longer than " + LogFormat.seconds(this.trainingTimeout) + " ("
+						+ BEHIND_SERVING_WORKERS + " x app.cluster.startup-timeout)");
 			}
 			if (process.exitValue() != 0) {
 				throw new IOException(
@@ -473,6 +487,17 @@ final class ClassDataSharing implements AutoCloseable {
 	}
 
 	private record Entry(String key, Path directory, Path jar, Path archive) {
+
+	}
+
+	/**
+	 * Unpacking or the training run did not end within its time.
+	 */
+	private static final class TooLong extends IOException {
+
+		TooLong(String message) {
+			super(message);
+		}
 
 	}
 

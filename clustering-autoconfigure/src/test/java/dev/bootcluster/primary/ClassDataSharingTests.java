@@ -26,8 +26,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * {@link ClassDataSharing} with a real JVM: a training run of a small jar writes the
- * archive, a JVM started with it maps it, and a jar changed on disk is never started with
- * the archive of its old content.
+ * archive, a JVM started with it maps it, a jar changed on disk is never started with the
+ * archive of its old content, and a training run that fails is not repeated while one
+ * that ran too long is.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class ClassDataSharingTests {
@@ -85,6 +86,18 @@ class ClassDataSharingTests {
 	}
 
 	@Test
+	void aTrainingRunThatRunsTooLongIsStoppedAndTriedAgainLater(CapturedOutput output) throws Exception {
+		Path jar = jar("app.jar", "one");
+		try (ClassDataSharing sharing = sharing(jar, Duration.ofSeconds(1), "--hang")) {
+			sharing.prepare();
+			await().atMost(TRAINED).until(() -> output.toString().contains("tried again after the next reload"));
+			assertThat(output).contains("the training run ran longer than 3.0 s (3 x app.cluster.startup-timeout)");
+			assertThat(sharing.launch()).isNull();
+			assertThat(sharing.prepare()).as("a second attempt for the same jar").isTrue();
+		}
+	}
+
+	@Test
 	void onlyAJavaJarLaunchWithoutTheUsersOwnSharingOptionsIsShared() {
 		WorkerCommand jar = command(Path.of("app.jar"));
 		assertThat(ClassDataSharing.reasonNotToShare(jar, List.of())).isNull();
@@ -98,9 +111,13 @@ class ClassDataSharingTests {
 	}
 
 	private ClassDataSharing sharing(Path jar, String... programArgs) {
+		return sharing(jar, TRAINED, programArgs);
+	}
+
+	private ClassDataSharing sharing(Path jar, Duration startupTimeout, String... programArgs) {
 		WorkerCommand command = new WorkerCommand(command(jar).java(), List.of(), List.of("-jar", jar.toString()),
 				List.of(programArgs));
-		return new ClassDataSharing(this.directory.resolve("cache"), jar, command, List.of("-Xmx64m"), TRAINED);
+		return new ClassDataSharing(this.directory.resolve("cache"), jar, command, List.of("-Xmx64m"), startupTimeout);
 	}
 
 	private static WorkerCommand command(Path jar) {
@@ -144,7 +161,11 @@ class ClassDataSharingTests {
 		private TrainingMain() {
 		}
 
-		public static void main(String[] args) {
+		public static void main(String[] args) throws InterruptedException {
+			if (List.of(args).contains("--hang")) {
+				// An application that never finishes starting, for a minute at most.
+				Thread.sleep(60_000);
+			}
 			if (List.of(args).contains("--fail")) {
 				System.out.println("training failed on purpose");
 				System.exit(3);
