@@ -16,6 +16,8 @@ import java.util.stream.Stream;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import dev.bootcluster.os.ProcessState;
+
 /**
  * The primary's private directory (0700) for what it shares with its workers: the IPC
  * socket and the connection table. It names its owner, so that a later primary can remove
@@ -87,7 +89,9 @@ public final class RunDirectory implements Closeable {
 				return false;
 			}
 			Optional<ProcessHandle> process = ProcessHandle.of(pid);
-			return process.isEmpty() || (started >= 0 && startMillis(process.get()) != started);
+			// A primary killed a moment ago may not be reaped yet: exited all the same.
+			return process.isEmpty() || ProcessState.hasExited(pid)
+					|| (started >= 0 && startMillis(process.get()) != started);
 		}
 		catch (IOException | RuntimeException ex) {
 			// Not ours, or not readable: leave it alone.

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Another process's scheduling state as Linux reports it in {@code /proc/<pid>/stat}.
  */
@@ -20,19 +22,46 @@ public final class ProcessState {
 	 * when the system does not say
 	 */
 	public static boolean isStopped(long pid) {
-		try {
-			String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-			// The command name, in parentheses, may hold spaces and parentheses itself.
-			int end = stat.lastIndexOf(')');
-			if (end < 0 || end + 2 >= stat.length()) {
-				return false;
-			}
-			char state = stat.charAt(end + 2);
-			return state == 'T' || state == 't';
-		}
-		catch (IOException | RuntimeException ex) {
+		Character state = state(pid);
+		return state != null && (state == 'T' || state == 't');
+	}
+
+	/**
+	 * Whether a process has exited, reaped or not. One that exited but that its parent
+	 * has not reaped yet (a zombie) keeps its {@code /proc} entry, and
+	 * {@link ProcessHandle#of(long)} still finds it.
+	 * @param pid the process id
+	 * @return {@code true} when gone or a zombie; {@code false} when it runs, or when the
+	 * system does not say (no {@code /proc})
+	 */
+	public static boolean hasExited(long pid) {
+		if (!Files.isDirectory(Path.of("/proc/self"))) {
 			return false;
 		}
+		Character state = state(pid);
+		return state == null || state == 'Z' || state == 'X';
+	}
+
+	/**
+	 * The state letter, the field after the command name, which is in parentheses and may
+	 * hold spaces and parentheses itself; {@code null} when the process is gone or the
+	 * file cannot be read.
+	 */
+	static @Nullable Character state(long pid) {
+		try {
+			return stateOf(Files.readString(Path.of("/proc", Long.toString(pid), "stat")));
+		}
+		catch (IOException ex) {
+			return null;
+		}
+	}
+
+	static @Nullable Character stateOf(String stat) {
+		int end = stat.lastIndexOf(')');
+		if (end < 0 || end + 2 >= stat.length()) {
+			return null;
+		}
+		return stat.charAt(end + 2);
 	}
 
 }

@@ -1,5 +1,7 @@
 package dev.bootcluster.os;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
@@ -24,6 +26,30 @@ class ProcessStateTests {
 			sleeper.destroyForcibly().waitFor();
 		}
 		assertThat(ProcessState.isStopped(sleeper.pid())).isFalse();
+	}
+
+	@Test
+	void aZombieHasExitedThoughProcessHandleStillFindsIt() throws Exception {
+		// The shell's background child exits; the shell, replaced by sleep, never reaps
+		// it.
+		Process parent = new ProcessBuilder("sh", "-c", "true & echo $!; exec sleep 30").start();
+		try (BufferedReader out = new BufferedReader(new InputStreamReader(parent.getInputStream()))) {
+			long zombie = Long.parseLong(out.readLine().trim());
+			await().atMost(Duration.ofSeconds(10)).until(() -> ProcessState.hasExited(zombie));
+			assertThat(ProcessHandle.of(zombie)).isPresent();
+			assertThat(ProcessState.hasExited(parent.pid())).isFalse();
+		}
+		finally {
+			parent.destroyForcibly().waitFor();
+		}
+		assertThat(ProcessState.hasExited(parent.pid())).isTrue();
+	}
+
+	@Test
+	void readsTheStateAfterACommandNameWithSpacesAndParentheses() {
+		assertThat(ProcessState.stateOf("42 (a (b) c) Z 1 42")).isEqualTo('Z');
+		assertThat(ProcessState.stateOf("42 (a (b) c) S 1 42")).isEqualTo('S');
+		assertThat(ProcessState.stateOf("42 (a")).isNull();
 	}
 
 	private static void signal(String signal, long pid) throws Exception {
