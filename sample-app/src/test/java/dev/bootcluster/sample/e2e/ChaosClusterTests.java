@@ -28,7 +28,7 @@ import static org.awaitility.Awaitility.await;
  */
 class ChaosClusterTests {
 
-	private static final Duration CHAOS = Duration.ofSeconds(120);
+	private static final Duration CHAOS = Duration.ofSeconds(90);
 
 	private static final int NEW_CONNECTION_THREADS = 2;
 
