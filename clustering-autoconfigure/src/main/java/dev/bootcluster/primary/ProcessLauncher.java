@@ -74,6 +74,11 @@ final class ProcessLauncher implements WorkerLauncher {
 	}
 
 	@Override
+	public boolean startsGently() {
+		return this.gentleStart != null;
+	}
+
+	@Override
 	public void normalPriority(WorkerHandle worker, String description) {
 		if (this.gentleStart != null) {
 			this.gentleStart.normalPriority(worker.pid(), description);

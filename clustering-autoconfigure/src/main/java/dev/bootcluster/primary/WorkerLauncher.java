@@ -21,6 +21,15 @@ interface WorkerLauncher {
 	WorkerHandle launch(int workerId, int workerCount, boolean gentle) throws IOException;
 
 	/**
+	 * Whether this launcher starts workers gently when asked to: it may not, without the
+	 * privilege to return them to normal priority or with gentle start-up turned off.
+	 * @return {@code true} if a gentle launch is really slowed down
+	 */
+	default boolean startsGently() {
+		return true;
+	}
+
+	/**
 	 * Return a worker launched gently to the primary's CPU priority.
 	 * @param worker the worker
 	 * @param description the worker, for the log

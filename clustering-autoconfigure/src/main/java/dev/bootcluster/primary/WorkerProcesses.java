@@ -64,7 +64,8 @@ final class WorkerProcesses implements Rollover.Workers {
 		return start(workerId, workerCount, false);
 	}
 
-	private @Nullable WorkerRun start(int workerId, int workerCount, boolean gentle) {
+	private @Nullable WorkerRun start(int workerId, int workerCount, boolean asked) {
+		boolean gentle = asked && this.launcher.startsGently();
 		WorkerHandle handle;
 		try {
 			handle = this.launcher.launch(workerId, workerCount, gentle);

@@ -1,5 +1,6 @@
 package dev.bootcluster.primary;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -305,6 +306,43 @@ class SupervisorTests {
 			.until(normal::isEmpty);
 		ready(supervisor, new0);
 		await().until(() -> normal.contains(new0.pid));
+		supervisor.requestShutdown();
+		assertThat(exit.join()).isZero();
+	}
+
+	@Test
+	void aLauncherThatCannotStartGentlyGetsNoGentleLaunchesAndNoPriorityChanges() {
+		this.cpuShare = 0.05;
+		List<Long> normal = new CopyOnWriteArrayList<>();
+		WorkerLauncher recording = recordingNormalPriority(normal);
+		Supervisor supervisor = supervisor(2, new WorkerLauncher() {
+
+			@Override
+			public WorkerHandle launch(int id, int count, boolean gentle) throws IOException {
+				return recording.launch(id, count, gentle);
+			}
+
+			@Override
+			public boolean startsGently() {
+				return false;
+			}
+
+			@Override
+			public void normalPriority(WorkerHandle worker, String description) {
+				recording.normalPriority(worker, description);
+			}
+
+		});
+		CompletableFuture<Integer> exit = runUntilLaunched(supervisor, 2);
+		FakeWorker new0 = firstReplacementOfAReload(supervisor);
+		assertThat(new0.gentle).isFalse();
+		await().during(WorkerProcesses.GENTLE_CHECK.multipliedBy(2))
+			.atMost(WorkerProcesses.GENTLE_CHECK.multipliedBy(3))
+			.until(normal::isEmpty);
+		ready(supervisor, new0);
+		await().until(() -> this.launched.size() == 4);
+		assertThat(this.launched.get(3).gentle).isFalse();
+		assertThat(normal).isEmpty();
 		supervisor.requestShutdown();
 		assertThat(exit.join()).isZero();
 	}
