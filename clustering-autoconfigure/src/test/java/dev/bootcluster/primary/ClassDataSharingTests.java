@@ -161,10 +161,11 @@ class ClassDataSharingTests {
 		private TrainingMain() {
 		}
 
-		public static void main(String[] args) throws InterruptedException {
+		public static void main(String[] args) throws IOException {
 			if (List.of(args).contains("--hang")) {
-				// An application that never finishes starting, for a minute at most.
-				Thread.sleep(60_000);
+				// An application that never finishes starting: it waits on its standard
+				// input, which ends when it is killed or its parent exits.
+				System.in.read();
 			}
 			if (List.of(args).contains("--fail")) {
 				System.out.println("training failed on purpose");
