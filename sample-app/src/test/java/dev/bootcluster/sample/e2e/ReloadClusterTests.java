@@ -109,13 +109,18 @@ class ReloadClusterTests {
 	void aReloadUnderLoadFailsNoRequestOfNewOrKeptAliveConnectionsAndItsReplacementsStartGently() throws Exception {
 		Set<Long> before = new HashSet<>(currentPids());
 		Scrape scrapeBefore = Scrape.of(this.cluster.managementPort());
-		// The nice value of each replacement process as first seen, while it starts.
+		// The nice value of each replacement process as first seen, while it starts. Only
+		// once it runs the worker's JVM: before that it is the primary's forked copy,
+		// then
+		// the nice command, both still at the primary's value.
+		List<String> primaryCommand = ClusterProcess.commandLine(ProcessHandle.of(this.cluster.pid()).orElseThrow());
 		Map<Long, Integer> startedAt = new ConcurrentHashMap<>();
 		ScheduledExecutorService watcher = Executors.newSingleThreadScheduledExecutor();
 		watcher.scheduleWithFixedDelay(
 				() -> this.cluster.workerProcesses()
 					.stream()
 					.filter((worker) -> !before.contains(worker.pid()))
+					.filter((worker) -> runsAWorkerJvm(ClusterProcess.commandLine(worker), primaryCommand))
 					.forEach((worker) -> niceOf(Path.of("/proc", String.valueOf(worker.pid()), "stat"))
 						.ifPresent((nice) -> startedAt.putIfAbsent(worker.pid(), nice))),
 				0, 100, TimeUnit.MILLISECONDS);
@@ -253,6 +258,14 @@ class ReloadClusterTests {
 		try (Stream<Path> threads = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
 			return threads.map((thread) -> niceOf(thread.resolve("stat"))).flatMap(Optional::stream).toList();
 		}
+	}
+
+	/**
+	 * Whether a process already runs a worker's JVM: not the nice command it may start
+	 * through, nor the primary's copy a fork makes before it runs either.
+	 */
+	private static boolean runsAWorkerJvm(List<String> command, List<String> primaryCommand) {
+		return !command.isEmpty() && command.get(0).endsWith("/java") && !command.equals(primaryCommand);
 	}
 
 	/**
