@@ -1,11 +1,13 @@
 package dev.bootcluster.worker;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -22,6 +24,10 @@ import dev.bootcluster.server.WarmupConnector;
  * Sends the configured warm-up requests to this worker over a private loopback connector,
  * so that class loading, lazy initialization and the first compilations happen before the
  * worker takes real clients from the shared port.
+ * <p>
+ * Each request is written by hand on a new connection ({@code Connection: close}), as
+ * many clients send them: the worker's CPU then goes to the server's code (accepting,
+ * parsing, the application), which is what gets compiled, and not to an HTTP client's.
  */
 public final class WorkerWarmup {
 
@@ -32,6 +38,9 @@ public final class WorkerWarmup {
 	 * out while the worker takes no connections yet.
 	 */
 	public static final String WARMUP_HEADER = "Boot-Cluster-Warmup";
+
+	/** Bytes of a response read before its status line is parsed. */
+	private static final int STATUS_LINE = 16;
 
 	private WorkerWarmup() {
 	}
@@ -53,10 +62,8 @@ public final class WorkerWarmup {
 				logger.warn("Warm-up skipped: " + webServer.getClass().getName() + " is not supported");
 				return;
 			}
-			HttpClient client = HttpClient.newBuilder()
-				.version(HttpClient.Version.HTTP_1_1)
-				.connectTimeout(settings.getTimeout())
-				.build();
+			InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), connector.port());
+			byte[] buffer = new byte[8192];
 			requests: for (int round = 0; round < settings.getRequests(); round++) {
 				for (String path : settings.getPaths()) {
 					long left = deadline - System.nanoTime();
@@ -64,7 +71,7 @@ public final class WorkerWarmup {
 						outcomes.merge("timed out", 1, Integer::sum);
 						break requests;
 					}
-					outcomes.merge(get(client, connector.port(), path, Duration.ofNanos(left)), 1, Integer::sum);
+					outcomes.merge(get(address, path, left, buffer), 1, Integer::sum);
 				}
 			}
 		}
@@ -76,21 +83,52 @@ public final class WorkerWarmup {
 	}
 
 	/**
-	 * One GET, its response discarded.
+	 * One GET on a new connection, its response read to the end and discarded.
+	 * @param address the warm-up connector
+	 * @param path the path, with its query
+	 * @param timeoutNanos how long connecting and each read may take
+	 * @param buffer scratch space for the response
 	 * @return the status code, or what went wrong
 	 */
-	private static String get(HttpClient client, int port, String path, Duration timeout) throws InterruptedException {
-		HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-			.header("User-Agent", "boot-cluster-warmup")
-			.header(WARMUP_HEADER, "1")
-			.timeout(timeout)
-			.build();
-		try {
-			return String.valueOf(client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode());
+	private static String get(InetSocketAddress address, String path, long timeoutNanos, byte[] buffer) {
+		int timeoutMillis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeoutNanos / 1_000_000));
+		try (Socket socket = new Socket()) {
+			socket.connect(address, timeoutMillis);
+			socket.setSoTimeout(timeoutMillis);
+			OutputStream out = socket.getOutputStream();
+			out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + address.getPort()
+					+ "\r\nUser-Agent: boot-cluster-warmup\r\n" + WARMUP_HEADER
+					+ ": 1\r\nAccept: */*\r\nConnection: close\r\n\r\n")
+				.getBytes(StandardCharsets.US_ASCII));
+			out.flush();
+			InputStream in = socket.getInputStream();
+			int length = 0;
+			int read = 0;
+			while (length < STATUS_LINE && (read = in.read(buffer, length, buffer.length - length)) > 0) {
+				length += read;
+			}
+			String status = status(new String(buffer, 0, length, StandardCharsets.ISO_8859_1));
+			while (read > 0) {
+				read = in.read(buffer);
+			}
+			return status;
+		}
+		catch (SocketTimeoutException ex) {
+			return "timed out";
 		}
 		catch (IOException ex) {
 			return ex.getClass().getSimpleName();
 		}
+	}
+
+	/**
+	 * The status code of a response's start, such as {@code 200} for
+	 * {@code HTTP/1.1 200 OK}.
+	 */
+	private static String status(String start) {
+		String[] parts = start.split(" ", 3);
+		return (parts.length >= 2 && parts[0].startsWith("HTTP/") && parts[1].matches("\\d{3}")) ? parts[1]
+				: "malformed response";
 	}
 
 }
