@@ -42,6 +42,16 @@ start_companions() {
 	COMPANIONS+=($!)
 }
 
+# The reload benchmarks' loads, new connections (Connection: close) as wrk arguments: SATURATING,
+# CONNECTIONS connections without pause; PACING, 16 connections each waiting 20 ms between requests
+# (about 700 requests/s), which leaves the cores room, as a production host has. CLOSE alone too.
+new_connection_loads() {
+	CLOSE=(-H "Connection: close")
+	echo 'function delay() return 20 end' >"$WORK/paced.lua"
+	SATURATING=(-c"$CONNECTIONS" "${CLOSE[@]}")
+	PACING=(-c16 -s "$WORK/paced.lua" "${CLOSE[@]}")
+}
+
 to_ms() { # 812.00us | 1.23ms | 1.05s
 	awk -v v="$1" 'BEGIN { if (v ~ /us$/) print v/1000; else if (v ~ /ms$/) print v+0; else if (v ~ /s$/) print v*1000; else print v }'
 }

@@ -27,13 +27,7 @@ trap 'stop_app; kill "${COMPANIONS[@]}" 2>/dev/null; rm -rf "$WORK"' EXIT
 source benchmarks/common.sh
 start_companions
 
-CLOSE=(-H "Connection: close")
-# Saturating: 32 connections without pause. Paced: 16 connections, each waiting 20 ms between
-# requests (about 700 requests/s), which leaves the cores room, as a production host has.
-PACED=$WORK/paced.lua
-echo 'function delay() return 20 end' >"$PACED"
-SATURATING=(-c"$CONNECTIONS" "${CLOSE[@]}")
-PACING=(-c16 -s "$PACED" "${CLOSE[@]}")
+new_connection_loads
 
 # A load of new connections for at most 3 minutes in the background, into FILE; stopped by
 # stop_load (SIGINT: wrk prints what it measured up to then).
