@@ -109,10 +109,9 @@ class ReloadClusterTests {
 	void aReloadUnderLoadFailsNoRequestOfNewOrKeptAliveConnectionsAndItsReplacementsStartGently() throws Exception {
 		Set<Long> before = new HashSet<>(currentPids());
 		Scrape scrapeBefore = Scrape.of(this.cluster.managementPort());
-		// The nice value of each replacement process as first seen, while it starts. Only
+		// The nice value of each replacement process as first seen, while it starts,
 		// once it runs the worker's JVM: before that it is the primary's forked copy,
-		// then
-		// the nice command, both still at the primary's value.
+		// then the nice command, both still at the primary's value.
 		List<String> primaryCommand = ClusterProcess.commandLine(ProcessHandle.of(this.cluster.pid()).orElseThrow());
 		Map<Long, Integer> startedAt = new ConcurrentHashMap<>();
 		ScheduledExecutorService watcher = Executors.newSingleThreadScheduledExecutor();
