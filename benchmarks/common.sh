@@ -52,6 +52,13 @@ new_connection_loads() {
 	PACING=(-c16 -s "$WORK/paced.lua" "${CLOSE[@]}")
 }
 
+# A fresh cluster's warm-up in the reload benchmarks: WARMUP of new connections on /api/data,
+# then on /api/primes.
+warm_up_with_new_connections() {
+	wrk -t2 -c"$CONNECTIONS" -d"$WARMUP" "${CLOSE[@]}" "http://127.0.0.1:$PORT/api/data" >/dev/null
+	wrk -t2 -c"$CONNECTIONS" -d"$WARMUP" "${CLOSE[@]}" "http://127.0.0.1:$PORT/api/primes?limit=20000" >/dev/null
+}
+
 to_ms() { # 812.00us | 1.23ms | 1.05s
 	awk -v v="$1" 'BEGIN { if (v ~ /us$/) print v/1000; else if (v ~ /ms$/) print v+0; else if (v ~ /s$/) print v*1000; else print v }'
 }

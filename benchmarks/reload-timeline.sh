@@ -70,8 +70,10 @@ label() { # windows-file events-file reload-at done-at
 }
 
 summary_of() { # labelled-windows-file phase -> "windows median-p99 max-p99"
-	awk -v p="$2" '$4 == p {print $2}' "$1" | sort -n |
-		awk '{a[NR] = $1} END { if (NR == 0) { print "0 - -"; exit } m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2; print NR, m, a[NR] }'
+	local p99s
+	p99s=$(awk -v p="$2" '$4 == p {print $2}' "$1" | sort -n)
+	if [[ -z $p99s ]]; then echo "0 - -"; return; fi
+	echo "$(wc -l <<<"$p99s") $(median <<<"$p99s") $(tail -1 <<<"$p99s")"
 }
 
 report=""
@@ -85,8 +87,7 @@ for load in saturating paced; do
 		grep -aqE "Class data archive for workers ready|class data archive /" "$LOG" && break
 		sleep 1
 	done
-	wrk -t2 -c"$CONNECTIONS" -d"$WARMUP" "${CLOSE[@]}" "http://127.0.0.1:$PORT/api/data" >/dev/null
-	wrk -t2 -c"$CONNECTIONS" -d"$WARMUP" "${CLOSE[@]}" "http://127.0.0.1:$PORT/api/primes?limit=20000" >/dev/null
+	warm_up_with_new_connections
 	T0=$(now)
 	: >"$WORK/windows"
 	for _ in 1 2 3 4 5; do window "${args[@]}" >>"$WORK/windows"; done

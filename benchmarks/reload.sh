@@ -90,8 +90,7 @@ for round in $(seq 1 "$ROUNDS"); do
 		args=(--app.cluster.instances=2)
 		[[ $mode == eager ]] && args+=(--app.cluster.worker.gentle-start=false)
 		launch "Cluster ready" "${args[@]}"
-		wrk -t2 -c"$CONNECTIONS" -d"$WARMUP" "${CLOSE[@]}" "http://127.0.0.1:$PORT/api/data" >/dev/null
-		wrk -t2 -c"$CONNECTIONS" -d"$WARMUP" "${CLOSE[@]}" "http://127.0.0.1:$PORT/api/primes?limit=20000" >/dev/null
+		warm_up_with_new_connections
 		for load in saturating paced; do
 			args=("${SATURATING[@]}")
 			[[ $load == paced ]] && args=("${PACING[@]}")
