@@ -100,6 +100,8 @@ final class ClassDataSharing implements AutoCloseable {
 
 	private volatile @Nullable Process training;
 
+	private volatile boolean closed;
+
 	/**
 	 * How many startup timeouts unpacking and the training run may each take: they run
 	 * behind the serving workers (at a lower priority), so under load they wait for CPU.
@@ -196,10 +198,19 @@ final class ClassDataSharing implements AutoCloseable {
 
 	@Override
 	public void close() {
+		this.closed = true;
 		this.background.shutdownNow();
 		Process training = this.training;
 		if (training != null) {
 			training.destroyForcibly();
+		}
+		try {
+			// A creation under way stops at its next step; none outlives the primary's
+			// shutdown or writes into a cache that is being removed.
+			this.background.awaitTermination(5, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 		}
 	}
 
@@ -294,8 +305,13 @@ final class ClassDataSharing implements AutoCloseable {
 					+ ex.getMessage() + "); it is tried again after the next reload");
 		}
 		catch (IOException | RuntimeException ex) {
-			logger.warn("Workers go on without a class data archive: creating " + entry.archive() + " failed ("
-					+ ex.getMessage() + ")");
+			if (this.closed) {
+				logger.debug("Creating " + entry.archive() + " stopped with the cluster: " + ex);
+			}
+			else {
+				logger.warn("Workers go on without a class data archive: creating " + entry.archive() + " failed ("
+						+ ex.getMessage() + ")");
+			}
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();

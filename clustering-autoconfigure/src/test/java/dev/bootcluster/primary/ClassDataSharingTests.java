@@ -95,6 +95,13 @@ class ClassDataSharingTests {
 			assertThat(sharing.launch()).isNull();
 			assertThat(sharing.prepare()).as("a second attempt for the same jar").isTrue();
 		}
+		// Closing stopped the second attempt: nothing of it runs on, or logs, after.
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> Thread.getAllStackTraces()
+				.keySet()
+				.stream()
+				.noneMatch((thread) -> thread.getName().equals("cluster-class-data")));
+		assertThat(output.toString().lines().filter((line) -> line.contains("Workers go on without"))).hasSize(1);
 	}
 
 	@Test
