@@ -24,10 +24,15 @@ import org.jspecify.annotations.Nullable;
  * @param connectionTable the table the workers balance their connections with, or
  * {@code null}
  * @param connectionSlot this worker's slot in that table
+ * @param sharedCores the cores of the primary that this worker shares with the others
+ * when it is not pinned, which its default {@code @Offload} pool counts so that a core
+ * one worker leaves idle can run another's work; {@code null} to count the cores its own
+ * JVM counts (a pinned worker, or {@code -XX:ActiveProcessorCount} chosen for the
+ * workers)
  */
 public record WorkerLaunch(int workerId, int workerCount, Path ipcSocket, String secret, int port,
 		@Nullable Integer managementPort, long primaryPid, @Nullable String cpus, @Nullable Path connectionTable,
-		int connectionSlot) {
+		int connectionSlot, @Nullable Integer sharedCores) {
 
 	static final String WORKER_ID = "BOOT_CLUSTER_WORKER_ID";
 
@@ -49,6 +54,8 @@ public record WorkerLaunch(int workerId, int workerCount, Path ipcSocket, String
 
 	static final String CONNECTION_SLOT = "BOOT_CLUSTER_CONNECTION_SLOT";
 
+	static final String SHARED_CORES = "BOOT_CLUSTER_SHARED_CORES";
+
 	/**
 	 * Read the worker's launch from its environment variables.
 	 * @param env the environment variables
@@ -61,11 +68,13 @@ public record WorkerLaunch(int workerId, int workerCount, Path ipcSocket, String
 		}
 		String managementPort = env.get(MANAGEMENT_PORT);
 		String connectionTable = env.get(CONNECTION_TABLE);
+		String sharedCores = env.get(SHARED_CORES);
 		return Optional.of(new WorkerLaunch(Integer.parseInt(id), Integer.parseInt(env.get(WORKER_COUNT)),
 				Path.of(env.get(IPC_SOCKET)), env.get(SECRET), Integer.parseInt(env.get(PORT)),
 				(managementPort != null) ? Integer.valueOf(managementPort) : null, Long.parseLong(env.get(PRIMARY_PID)),
 				env.get(CPUS), (connectionTable != null) ? Path.of(connectionTable) : null,
-				(connectionTable != null) ? Integer.parseInt(env.get(CONNECTION_SLOT)) : -1));
+				(connectionTable != null) ? Integer.parseInt(env.get(CONNECTION_SLOT)) : -1,
+				(sharedCores != null) ? Integer.valueOf(sharedCores) : null));
 	}
 
 	/**
@@ -97,6 +106,9 @@ public record WorkerLaunch(int workerId, int workerCount, Path ipcSocket, String
 		if (this.connectionTable != null) {
 			env.put(CONNECTION_TABLE, this.connectionTable.toString());
 			env.put(CONNECTION_SLOT, String.valueOf(this.connectionSlot));
+		}
+		if (this.sharedCores != null) {
+			env.put(SHARED_CORES, String.valueOf(this.sharedCores));
 		}
 		return env;
 	}

@@ -85,6 +85,12 @@ record LaunchDecision(LaunchMode mode, ClusterProperties properties, @Nullable W
 			if (this.worker.workerId() > 0) {
 				defaults.put("spring.main.banner-mode", "off");
 			}
+			if (this.worker.sharedCores() != null) {
+				// A worker that shares the CPUs: a thread for each, so that a core
+				// another
+				// worker leaves idle runs this one's offloaded calls.
+				defaults.put("app.cluster.offload.threads", this.worker.sharedCores());
+			}
 		}
 		else if (this.mode == LaunchMode.PRIMARY) {
 			defaults.put(LEVEL_PATTERN, "%5p [primary]");

@@ -31,9 +31,10 @@ public class OffloadProperties {
 	private boolean enabled = true;
 
 	/**
-	 * Threads of the default pool (1 to 1024). Defaults to the cores this process owns;
-	 * in a cluster, the worker's share (-XX:ActiveProcessorCount), so workers never
-	 * oversubscribe the machine.
+	 * Threads of the default pool (1 to 1024). Defaults to the cores this process may run
+	 * on: in a worker pinned to its own CPUs, their number (its share,
+	 * -XX:ActiveProcessorCount); in a worker that shares the CPUs with the others, the
+	 * primary's cores, so that a core one worker leaves idle runs another's work.
 	 */
 	private @Nullable Integer threads;
 

@@ -64,8 +64,9 @@ public final class Primary {
 		ServerPorts ports = ServerPorts.bind(this.environment);
 		WorkerCommand command = WorkerCommand.ofCurrentProcess(this.args);
 		List<String> jvmArgs = this.properties.getWorker().getJvmArgs();
+		boolean coresChosen = WorkerJvmOptions.choosesCores(command.jvmOptions(), jvmArgs);
 		CpuAffinity affinity = CpuAffinity.choose(this.properties.getWorker().getCpuAffinity(), cores, workers,
-				WorkerJvmOptions.choosesCores(command.jvmOptions(), jvmArgs));
+				coresChosen);
 		SharedSocket socket = listen(ports);
 		ManagementProxy management = managementProxy(ports, socket.getPort());
 		Integer managementPort = (management != null) ? management.port() : null;
@@ -88,7 +89,7 @@ public final class Primary {
 			ClusterPlan plan = new ClusterPlan(workers, cores, limit, socket.getPort(), managementPort);
 			Supervisor supervisor = new Supervisor(this.properties, plan,
 					new ProcessLauncher(command, workerOptions, ipc, socket.getPort(), managementPort, affinity,
-							connectionSlots(ipc), classData, gentleStart),
+							connectionSlots(ipc), classData, gentleStart, coresChosen ? null : cores),
 					(management != null) ? management::targets : (targets) -> {
 					});
 			ipc.start(supervisor::onMessage);

@@ -35,12 +35,15 @@ final class ProcessLauncher implements WorkerLauncher {
 
 	private final @Nullable GentleStart gentleStart;
 
+	private final @Nullable Integer sharedCores;
+
 	private final long primaryPid = ProcessHandle.current().pid();
 
 	ProcessLauncher(WorkerCommand command, List<String> workerOptions, IpcServer ipc, int port,
 			@Nullable Integer managementPort, @Nullable CpuAffinity affinity, @Nullable ConnectionSlots connections,
-			@Nullable ClassDataSharing classData, @Nullable GentleStart gentleStart) {
+			@Nullable ClassDataSharing classData, @Nullable GentleStart gentleStart, @Nullable Integer sharedCores) {
 		this.classData = classData;
+		this.sharedCores = sharedCores;
 		this.gentleStart = gentleStart;
 		this.command = command;
 		this.workerOptions = workerOptions;
@@ -55,9 +58,11 @@ final class ProcessLauncher implements WorkerLauncher {
 	public WorkerHandle launch(int workerId, int workerCount, boolean gentle) throws IOException {
 		ConnectionSlots connections = this.connections;
 		int slot = (connections != null) ? connections.allocate() : -1;
+		String cpus = cpus(workerId, workerCount);
 		WorkerLaunch launch = new WorkerLaunch(workerId, workerCount, this.ipc.getSocketPath(), this.ipc.getSecret(),
-				this.port, this.managementPort, this.primaryPid, cpus(workerId, workerCount),
-				(connections != null && slot >= 0) ? connections.table().file() : null, slot);
+				this.port, this.managementPort, this.primaryPid, cpus,
+				(connections != null && slot >= 0) ? connections.table().file() : null, slot,
+				(cpus != null) ? null : this.sharedCores);
 		WorkerHandle worker;
 		try {
 			List<String> commandLine = commandLine();

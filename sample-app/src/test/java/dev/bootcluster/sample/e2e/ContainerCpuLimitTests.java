@@ -48,6 +48,9 @@ class ContainerCpuLimitTests {
 			for (int id = 0; id < 2; id++) {
 				assertThat(container.cpusOfThreads(workers.get(id).pid())).containsOnly(primaryCpus);
 				assertThat(scrape.value("system_cpu_count{worker=\"" + id + "\"}")).isEqualTo(1);
+				// Shared, and the quota's one core is all they share.
+				assertThat(scrape.value("executor_pool_max_threads{worker=\"" + id + "\",name=\"offload-default\"}"))
+					.isEqualTo(1);
 			}
 		}
 	}

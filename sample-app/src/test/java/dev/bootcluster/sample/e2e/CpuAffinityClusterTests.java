@@ -18,9 +18,10 @@ import static org.awaitility.Awaitility.await;
 /**
  * {@code app.cluster.worker.cpu-affinity}: by default each worker JVM, every one of its
  * threads, runs on its own CPU when the workers split the primary's CPUs evenly, the
- * primary keeps all of them, and a restarted worker gets the CPU of the one it replaces.
- * Each primary here runs on two CPUs ({@code taskset}), so the tests mean the same on a
- * machine of any size.
+ * primary keeps all of them, and a restarted worker gets the CPU of the one it replaces;
+ * the default {@code @Offload} pool counts the CPUs a worker may run on. Each primary
+ * here runs on two CPUs ({@code taskset}), so the tests mean the same on a machine of any
+ * size.
  */
 class CpuAffinityClusterTests {
 
@@ -48,6 +49,15 @@ class CpuAffinityClusterTests {
 			await().atMost(ClusterProcess.STARTUP).until(() -> cluster.readyWorkers().containsKey(2));
 			assertThreadsRunOn(cluster.readyWorkers().get(2), this.twoCpus);
 			assertThreadsRunOn(cluster.readyWorkers().get(1), List.of(this.twoCpus.get(1)));
+			// A pinned worker's @Offload pool has a thread for its own CPU, one that
+			// shares
+			// the CPUs a thread for each of them.
+			Scrape scrape = Scrape.of(cluster.managementPort());
+			for (int id = 0; id < 3; id++) {
+				assertThat(scrape.value("executor_pool_max_threads{worker=\"" + id + "\",name=\"offload-default\"}"))
+					.as("offload threads of worker %d", id)
+					.isEqualTo((id < 2) ? 1 : 2);
+			}
 		}
 	}
 
