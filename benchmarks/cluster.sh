@@ -9,6 +9,7 @@
 #
 #   benchmarks/cluster.sh            # 5 alternating rounds of 10 s per measurement
 #   ROUNDS=7 DURATION=20s benchmarks/cluster.sh
+#   STOPS_ONLY=1 benchmarks/cluster.sh   # only the stop trials, printed, docs left as they are
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -49,6 +50,7 @@ memory_mb() { # field pid...
 
 declare -A results
 MODES="plain pinned shared"
+[[ -n ${STOPS_ONLY:-} ]] && ROUNDS=0
 echo "== throughput: $ROUNDS alternating rounds, $DURATION each, $CONNECTIONS connections"
 for round in $(seq 1 "$ROUNDS"); do
 	for mode in $MODES; do
@@ -89,12 +91,19 @@ stop_trials() { # TERM|KILL -> "failed-per-trial..." "replacement ready seconds.
 		sleep 3
 		local killed_at; killed_at=$(date +%s.%N)
 		kill -"$signal" "$victim"
-		for _ in $(seq 1 120); do
+		# Up to a minute: a trial must not start before the last one's replacement is ready,
+		# or it stops a worker of a cluster already short of one.
+		for _ in $(seq 1 600); do
 			[[ $(grep -c " ready in " "$LOG" || true) -gt $readies ]] && break
 			sleep 0.1
 		done
 		ready+=("$(echo "$(date +%s.%N) - $killed_at" | bc | xargs printf '%.1f')")
 		wait "$wrk_pid"
+		if [[ $(grep -c " ready in " "$LOG" || true) -le $readies ]]; then
+			echo "no replacement ready within a minute of SIG$signal; cluster log:" >&2
+			tail -40 "$LOG" >&2
+			exit 1
+		fi
 		failed+=("$(awk '{print $3}' "$WORK/trial")")
 	done
 	echo "${failed[*]}|${ready[*]}"
@@ -117,14 +126,22 @@ isolation() { # true|false -> "unloaded-p99 loaded-p99 primes-rps"
 	stop_app
 	echo "$(awk '{print $2}' <<<"$unloaded") $(awk '{print $2}' <<<"$loaded") $(awk '{print $1}' <<<"$primes") $(awk '{print $3}' <<<"$primes")"
 }
-read -r iso_on_unloaded iso_on_loaded iso_on_primes iso_on_failed < <(isolation true)
-read -r iso_off_unloaded iso_off_loaded iso_off_primes iso_off_failed < <(isolation false)
+if [[ -z ${STOPS_ONLY:-} ]]; then
+	read -r iso_on_unloaded iso_on_loaded iso_on_primes iso_on_failed < <(isolation true)
+	read -r iso_off_unloaded iso_off_loaded iso_off_primes iso_off_failed < <(isolation false)
+fi
 
 # The trials stop workers on purpose, more often than a crash loop allows by default.
 start_app cluster --app.cluster.restart.max-attempts=100
 term=$(stop_trials TERM) || exit 1
 kill_=$(stop_trials KILL) || exit 1
 stop_app
+if [[ -n ${STOPS_ONLY:-} ]]; then
+	echo "Run on $(date -u +%Y-%m-%d) on $(machine)."
+	echo "| graceful stop (SIGTERM to a worker) | ${term%%|*} | ${term##*|} |"
+	echo "| kill (SIGKILL to a worker) | ${kill_%%|*} | ${kill_##*|} |"
+	exit 0
+fi
 
 rows() {
 	local warmup endpoint measure label

@@ -87,8 +87,7 @@ record LaunchDecision(LaunchMode mode, ClusterProperties properties, @Nullable W
 			}
 			if (this.worker.sharedCores() != null) {
 				// A worker that shares the CPUs: a thread for each, so that a core
-				// another
-				// worker leaves idle runs this one's offloaded calls.
+				// another worker leaves idle runs this one's offloaded calls.
 				defaults.put("app.cluster.offload.threads", this.worker.sharedCores());
 			}
 		}
