@@ -167,7 +167,7 @@ Load: wrk, 2 threads, $CONNECTIONS keep-alive connections, $DURATION per measure
 and a periodic gzip job running beside it; medians of $ROUNDS alternating rounds (plain, pinned, shared, plain, ...). Each round starts the
 server, warms each endpoint up for $SHORT_WARMUP (short), measures, warms each up for another $WARMUP (long) and measures again.
 Plain = one JVM (\`app.cluster.enabled=false\`); pinned = primary + 2 workers, each on its own CPU (\`app.cluster.worker.cpu-affinity=on\`);
-shared = the same with \`app.cluster.worker.cpu-affinity=off\` (both workers on both CPUs). Memory: Pss and Rss summed over the
+shared = the same with \`app.cluster.worker.cpu-affinity=off\` (both workers on both CPUs, each with an \`@Offload\` thread per core). Memory: Pss and Rss summed over the
 primary and its workers (\`/proc/<pid>/smaps_rollup\`) after the long run; Pss counts a page that several processes map once.
 
 | measurement | warm-up | plain JVM | pinned | pinned / plain | shared | shared / plain |
