@@ -100,8 +100,6 @@ final class ClassDataSharing implements AutoCloseable {
 
 	private volatile @Nullable Process training;
 
-	private volatile boolean closed;
-
 	/**
 	 * How many startup timeouts unpacking and the training run may each take: they run
 	 * behind the serving workers (at a lower priority), so under load they wait for CPU.
@@ -198,7 +196,6 @@ final class ClassDataSharing implements AutoCloseable {
 
 	@Override
 	public void close() {
-		this.closed = true;
 		this.background.shutdownNow();
 		Process training = this.training;
 		if (training != null) {
@@ -305,7 +302,7 @@ final class ClassDataSharing implements AutoCloseable {
 					+ ex.getMessage() + "); it is tried again after the next reload");
 		}
 		catch (IOException | RuntimeException ex) {
-			if (this.closed) {
+			if (this.background.isShutdown()) {
 				logger.debug("Creating " + entry.archive() + " stopped with the cluster: " + ex);
 			}
 			else {

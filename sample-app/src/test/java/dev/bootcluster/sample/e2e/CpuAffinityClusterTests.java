@@ -49,9 +49,8 @@ class CpuAffinityClusterTests {
 			await().atMost(ClusterProcess.STARTUP).until(() -> cluster.readyWorkers().containsKey(2));
 			assertThreadsRunOn(cluster.readyWorkers().get(2), this.twoCpus);
 			assertThreadsRunOn(cluster.readyWorkers().get(1), List.of(this.twoCpus.get(1)));
-			// A pinned worker's @Offload pool has a thread for its own CPU, one that
-			// shares
-			// the CPUs a thread for each of them.
+			// A pinned worker's @Offload pool has a thread for its own CPU; a worker
+			// that shares the CPUs has a thread for each of them.
 			Scrape scrape = Scrape.of(cluster.managementPort());
 			for (int id = 0; id < 3; id++) {
 				assertThat(scrape.value("executor_pool_max_threads{worker=\"" + id + "\",name=\"offload-default\"}"))
