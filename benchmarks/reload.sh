@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Rolling reload and cold start benchmark: p99 during a rolling reload of 2 workers under a
 # saturating and under a paced load of new connections, against the same load just before it, with
-# gentle start-up (the default) and without it (app.cluster.worker.gentle-start=false), in
+# replacements warming up until their JIT compiler settles (the default) and after their requests
+# only (app.cluster.worker.warmup.until-compiled=false), both with gentle start-up, in
 # alternating rounds, each on a freshly started and warmed-up cluster; then, on the same cluster,
 # one worker killed (SIGKILL) under the saturating load and the seconds until its replacement is
 # ready, warm-up included.
@@ -84,11 +85,11 @@ cold_start() {
 }
 
 declare -A results
-MODES="gentle eager"
+MODES="compiled requests"
 for round in $(seq 1 "$ROUNDS"); do
 	for mode in $MODES; do
 		args=(--app.cluster.instances=2)
-		[[ $mode == eager ]] && args+=(--app.cluster.worker.gentle-start=false)
+		[[ $mode == requests ]] && args+=(--app.cluster.worker.warmup.until-compiled=false)
 		launch "Cluster ready" "${args[@]}"
 		warm_up_with_new_connections
 		for load in saturating paced; do
@@ -104,7 +105,7 @@ for round in $(seq 1 "$ROUNDS"); do
 		cold=$(cold_start)
 		results[$mode,cold]+="$cold "
 		echo "round $round $mode: cold start $cold s"
-		grep -E "had [0-9]+ ms of CPU|runs at nice" "$LOG" | sed 's/^/    /' || true
+		grep -E "had [0-9]+ ms of CPU|runs at nice|more rounds" "$LOG" | sed -E "s/.*(Warmed up)/\1/" | sed 's/^/    /' || true
 		stop_app
 	done
 done
@@ -119,20 +120,21 @@ Each round starts a cluster of 2 workers (the sample's defaults), warms it up wi
 and $WARMUP on \`/api/primes?limit=20000\`. Then, for each load, it measures the steady p99 of \`/api/data\` ($DURATION) and runs the
 same load from 2 s before a \`POST /actuator/cluster/reload\` until the reload finished. Saturating: $CONNECTIONS connections without pause,
 \`Connection: close\` (a new connection per request), the 2 cores fully busy. Paced: 16 connections, each 20 ms between requests,
-\`Connection: close\`, room left on the cores. Last, worker 0 is killed (SIGKILL) under the saturating load. Rounds alternate gentle
-start-up (the default: a replacement starts at nice +10 until ready, or until it starves) and
-\`app.cluster.worker.gentle-start=false\`. An idle JVM of the sample and a gzip job (512 KB every 250 ms) run throughout.
+\`Connection: close\`, room left on the cores. Last, worker 0 is killed (SIGKILL) under the saturating load. Rounds alternate
+replacements that warm up until their JIT compiler settles (the default, at most \`app.cluster.worker.warmup.timeout\`, 10 s)
+and \`app.cluster.worker.warmup.until-compiled=false\` (the sample's 20 requests per warm-up path only); both start gently
+(nice +10 until ready, or until they starve). An idle JVM of the sample and a gzip job (512 KB every 250 ms) run throughout.
 Medians of $ROUNDS rounds each.
 
-| load | replacements start | p99 steady (ms) | p99 during reload (ms) | reload / steady p99 (median of the rounds' ratios) | failed requests per round | reload duration (s) |
+| load | replacements warm up | p99 steady (ms) | p99 during reload (ms) | reload / steady p99 (median of the rounds' ratios) | failed requests per round | reload duration (s) |
 |---|---|---|---|---|---|---|
-$(row gentle saturating "saturating | at nice +10 until ready (default)")
-$(row eager saturating "saturating | at normal priority")
-$(row gentle paced "paced | at nice +10 until ready (default)")
-$(row eager paced "paced | at normal priority")
+$(row compiled saturating "saturating | until compiled (default)")
+$(row requests saturating "saturating | requests only")
+$(row compiled paced "paced | until compiled (default)")
+$(row requests paced "paced | requests only")
 
 One worker killed (SIGKILL) under the same load, seconds until its replacement is ready (a restart after a crash starts at
-normal priority in both modes): median $(m "${results[gentle,cold]} ${results[eager,cold]}") s of $((ROUNDS * 2)) (${results[gentle,cold]}${results[eager,cold]}).
+normal priority and warms up with its requests only in both modes): median $(m "${results[compiled,cold]} ${results[requests,cold]}") s of $((ROUNDS * 2)) (${results[compiled,cold]}${results[requests,cold]}).
 
 All rounds: $(for key in "${!results[@]}"; do echo "$key: ${results[$key]}"; done | sort | paste -sd ';' | sed 's/;/; /g').
 TABLE

@@ -505,6 +505,16 @@ public class ClusterProperties {
 		 */
 		private Duration timeout = Duration.ofSeconds(10);
 
+		/**
+		 * Whether a worker that replaces one still serving (a reload, a recycled worker)
+		 * goes on warming up after its requests, round after round, while the JIT
+		 * compiler still works on the code they run, until it settles or the timeout is
+		 * reached: code compiled then is not compiled while clients wait. The first
+		 * workers and a worker restarted after an exit take traffic after their requests,
+		 * as capacity is missing then.
+		 */
+		private boolean untilCompiled = true;
+
 		public List<String> getPaths() {
 			return this.paths;
 		}
@@ -527,6 +537,14 @@ public class ClusterProperties {
 
 		public void setTimeout(Duration timeout) {
 			this.timeout = timeout;
+		}
+
+		public boolean isUntilCompiled() {
+			return this.untilCompiled;
+		}
+
+		public void setUntilCompiled(boolean untilCompiled) {
+			this.untilCompiled = untilCompiled;
 		}
 
 	}

@@ -29,10 +29,12 @@ import org.jspecify.annotations.Nullable;
  * one worker leaves idle can run another's work; {@code null} to count the cores its own
  * JVM counts (a pinned worker, or {@code -XX:ActiveProcessorCount} chosen for the
  * workers)
+ * @param replacing whether the worker replaces one that still serves (a reload, a
+ * recycled worker), so that a longer start costs no capacity
  */
 public record WorkerLaunch(int workerId, int workerCount, Path ipcSocket, String secret, int port,
 		@Nullable Integer managementPort, long primaryPid, @Nullable String cpus, @Nullable Path connectionTable,
-		int connectionSlot, @Nullable Integer sharedCores) {
+		int connectionSlot, @Nullable Integer sharedCores, boolean replacing) {
 
 	static final String WORKER_ID = "BOOT_CLUSTER_WORKER_ID";
 
@@ -56,6 +58,8 @@ public record WorkerLaunch(int workerId, int workerCount, Path ipcSocket, String
 
 	static final String SHARED_CORES = "BOOT_CLUSTER_SHARED_CORES";
 
+	static final String REPLACING = "BOOT_CLUSTER_REPLACING";
+
 	/**
 	 * Read the worker's launch from its environment variables.
 	 * @param env the environment variables
@@ -74,7 +78,7 @@ public record WorkerLaunch(int workerId, int workerCount, Path ipcSocket, String
 				(managementPort != null) ? Integer.valueOf(managementPort) : null, Long.parseLong(env.get(PRIMARY_PID)),
 				env.get(CPUS), (connectionTable != null) ? Path.of(connectionTable) : null,
 				(connectionTable != null) ? Integer.parseInt(env.get(CONNECTION_SLOT)) : -1,
-				(sharedCores != null) ? Integer.valueOf(sharedCores) : null));
+				(sharedCores != null) ? Integer.valueOf(sharedCores) : null, "true".equals(env.get(REPLACING))));
 	}
 
 	/**
@@ -109,6 +113,9 @@ public record WorkerLaunch(int workerId, int workerCount, Path ipcSocket, String
 		}
 		if (this.sharedCores != null) {
 			env.put(SHARED_CORES, String.valueOf(this.sharedCores));
+		}
+		if (this.replacing) {
+			env.put(REPLACING, "true");
 		}
 		return env;
 	}

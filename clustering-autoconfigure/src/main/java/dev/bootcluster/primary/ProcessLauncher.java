@@ -55,19 +55,20 @@ final class ProcessLauncher implements WorkerLauncher {
 	}
 
 	@Override
-	public WorkerHandle launch(int workerId, int workerCount, boolean gentle) throws IOException {
+	public WorkerHandle launch(int workerId, int workerCount, boolean replacing) throws IOException {
 		ConnectionSlots connections = this.connections;
 		int slot = (connections != null) ? connections.allocate() : -1;
 		String cpus = cpus(workerId, workerCount);
 		WorkerLaunch launch = new WorkerLaunch(workerId, workerCount, this.ipc.getSocketPath(), this.ipc.getSecret(),
 				this.port, this.managementPort, this.primaryPid, cpus,
 				(connections != null && slot >= 0) ? connections.table().file() : null, slot,
-				(cpus != null) ? null : this.sharedCores);
+				(cpus != null) ? null : this.sharedCores, replacing);
 		WorkerHandle worker;
 		try {
 			List<String> commandLine = commandLine();
 			GentleStart gentleStart = this.gentleStart;
-			worker = WorkerProcess.start((gentle && gentleStart != null) ? gentleStart.wrap(commandLine) : commandLine,
+			worker = WorkerProcess.start(
+					(replacing && gentleStart != null) ? gentleStart.wrap(commandLine) : commandLine,
 					launch.toEnvironment());
 		}
 		catch (IOException | RuntimeException ex) {

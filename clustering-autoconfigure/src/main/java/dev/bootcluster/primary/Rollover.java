@@ -148,9 +148,9 @@ final class Rollover {
 			}
 			// Only while the old process serves may its replacement wait for CPU time; a
 			// hung one serves nothing.
-			boolean gentle = old != null && old.state() == WorkerState.READY
+			boolean oldServes = old != null && old.state() == WorkerState.READY
 					&& replacement.reason() != ExitReason.HEARTBEAT_TIMEOUT;
-			WorkerRun incoming = this.workers.startReplacement(replacement.workerId(), old, gentle);
+			WorkerRun incoming = this.workers.startReplacement(replacement.workerId(), old, oldServes);
 			if (incoming == null) {
 				replacement.listener().failed(replacement, null, -1);
 				continue;
@@ -179,10 +179,11 @@ final class Rollover {
 		boolean keeps(int workerId);
 
 		/**
-		 * Fork a second process for a worker id, not yet serving it; gently (at a lower
-		 * CPU priority until ready) when the process it replaces still serves.
+		 * Fork a second process for a worker id, not yet serving it. When the process it
+		 * replaces still serves, the new one may take longer to be ready: it starts
+		 * gently (at a lower CPU priority until ready) and warms up until compiled.
 		 */
-		@Nullable WorkerRun startReplacement(int workerId, @Nullable WorkerRun old, boolean gentle);
+		@Nullable WorkerRun startReplacement(int workerId, @Nullable WorkerRun old, boolean oldServes);
 
 		/** Make a ready replacement the process of its worker id. */
 		void promote(WorkerRun replacement);

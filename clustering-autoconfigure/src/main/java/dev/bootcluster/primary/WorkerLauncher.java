@@ -13,12 +13,13 @@ interface WorkerLauncher {
 	 * Start a worker process.
 	 * @param workerId the worker id
 	 * @param workerCount the number of workers the cluster has now
-	 * @param gentle whether to start it at a lower CPU priority until it is ready, if
-	 * this launcher can: it replaces a worker that still serves
+	 * @param replacing whether it replaces a worker that still serves: then it starts at
+	 * a lower CPU priority until it is ready, if this launcher can, and warms up until
+	 * its JIT compiler settles ({@code app.cluster.worker.warmup.until-compiled})
 	 * @return the started process
 	 * @throws IOException when it cannot be started
 	 */
-	WorkerHandle launch(int workerId, int workerCount, boolean gentle) throws IOException;
+	WorkerHandle launch(int workerId, int workerCount, boolean replacing) throws IOException;
 
 	/**
 	 * Whether this launcher starts workers gently when asked to: it may not, without the

@@ -64,17 +64,17 @@ final class WorkerProcesses implements Rollover.Workers {
 		return start(workerId, workerCount, false);
 	}
 
-	private @Nullable WorkerRun start(int workerId, int workerCount, boolean asked) {
-		boolean gentle = asked && this.launcher.startsGently();
+	private @Nullable WorkerRun start(int workerId, int workerCount, boolean replacing) {
 		WorkerHandle handle;
 		try {
-			handle = this.launcher.launch(workerId, workerCount, gentle);
+			handle = this.launcher.launch(workerId, workerCount, replacing);
 		}
 		catch (IOException | RuntimeException ex) {
 			logger.error("worker " + workerId + " could not be started: " + ex.getMessage());
 			return null;
 		}
 		WorkerRun run = new WorkerRun(workerId, handle);
+		boolean gentle = replacing && this.launcher.startsGently();
 		run.gentle(gentle);
 		this.slots.track(run);
 		handle.onExit().thenAccept((code) -> this.loop.execute(() -> {
@@ -172,8 +172,8 @@ final class WorkerProcesses implements Rollover.Workers {
 	}
 
 	@Override
-	public @Nullable WorkerRun startReplacement(int workerId, @Nullable WorkerRun old, boolean gentle) {
-		WorkerRun run = start(workerId, this.slots.configured(), gentle);
+	public @Nullable WorkerRun startReplacement(int workerId, @Nullable WorkerRun old, boolean oldServes) {
+		WorkerRun run = start(workerId, this.slots.configured(), oldServes);
 		if (run != null) {
 			logger.info(run.describe() + " starting to replace " + ((old != null) ? "pid " + old.pid() : "no process"));
 		}

@@ -3,11 +3,15 @@ package dev.bootcluster.worker;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -39,6 +43,15 @@ public final class WorkerWarmup {
 	 */
 	public static final String WARMUP_HEADER = "Boot-Cluster-Warmup";
 
+	/** Rounds the JIT compiler's activity is measured over, at least. */
+	private static final Duration BATCH = Duration.ofMillis(250);
+
+	/**
+	 * The share of a batch's time below which the JIT compiler counts as settled (its
+	 * time is summed over its threads).
+	 */
+	private static final double SETTLED = 0.1;
+
 	/** Bytes of a response read before its status line is parsed. */
 	private static final int STATUS_LINE = 16;
 
@@ -49,37 +62,65 @@ public final class WorkerWarmup {
 	 * Run the warm-up; returns when it is done, failed or timed out.
 	 * @param settings {@code app.cluster.worker.warmup}
 	 * @param webServer the worker's web server, if it has one
+	 * @param replacing whether this worker replaces one that still serves, which is when
+	 * it may warm up until compiled
 	 */
-	static void run(ClusterProperties.Warmup settings, @Nullable WebServer webServer) {
+	static void run(ClusterProperties.Warmup settings, @Nullable WebServer webServer, boolean replacing) {
 		if (settings.getPaths().isEmpty() || webServer == null) {
 			return;
 		}
 		long start = System.nanoTime();
-		long deadline = start + settings.getTimeout().toNanos();
 		Map<String, Integer> outcomes = new TreeMap<>();
+		String compiled = "";
 		try (WarmupConnector connector = WarmupConnector.open(webServer)) {
 			if (connector == null) {
 				logger.warn("Warm-up skipped: " + webServer.getClass().getName() + " is not supported");
 				return;
 			}
-			InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), connector.port());
-			byte[] buffer = new byte[8192];
-			requests: for (int round = 0; round < settings.getRequests(); round++) {
-				for (String path : settings.getPaths()) {
-					long left = deadline - System.nanoTime();
-					if (left <= 0) {
-						outcomes.merge("timed out", 1, Integer::sum);
-						break requests;
-					}
-					outcomes.merge(get(address, path, left, buffer), 1, Integer::sum);
-				}
+			Rounds rounds = new Rounds(new InetSocketAddress(InetAddress.getLoopbackAddress(), connector.port()),
+					settings.getPaths(), start + settings.getTimeout().toNanos(), outcomes);
+			boolean inTime = true;
+			for (int round = 0; round < settings.getRequests() && inTime; round++) {
+				inTime = rounds.run();
+			}
+			if (inTime && replacing && settings.isUntilCompiled()) {
+				compiled = untilCompiled(rounds);
 			}
 		}
 		catch (Exception ex) {
 			logger.warn("Warm-up stopped: " + ex);
 		}
 		logger.info("Warmed up with " + settings.getPaths() + " in " + (System.nanoTime() - start) / 1_000_000 + " ms: "
-				+ outcomes);
+				+ outcomes + compiled);
+	}
+
+	/**
+	 * More rounds while the JIT compiler still works on what they run, in batches of
+	 * {@link #BATCH}, until it is busy less than {@link #SETTLED} of a batch's time in
+	 * two batches in a row, or the warm-up's time is up.
+	 * @return how it ended, for the log
+	 */
+	private static String untilCompiled(Rounds rounds) {
+		CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+		if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
+			return "; the JIT compiler's time is not monitored here, so no more rounds until it settles";
+		}
+		int extra = 0;
+		int quiet = 0;
+		while (quiet < 2) {
+			long batchStart = System.nanoTime();
+			long compiledBefore = jit.getTotalCompilationTime();
+			do {
+				if (!rounds.run()) {
+					return "; " + extra + " more rounds, the JIT compiler still busy when the time was up";
+				}
+				extra++;
+			}
+			while (System.nanoTime() - batchStart < BATCH.toNanos());
+			double busy = (jit.getTotalCompilationTime() - compiledBefore) * 1e6 / (System.nanoTime() - batchStart);
+			quiet = (busy < SETTLED) ? quiet + 1 : 0;
+		}
+		return "; " + extra + " more rounds until the JIT compiler settled";
 	}
 
 	/**
@@ -129,6 +170,46 @@ public final class WorkerWarmup {
 		String[] parts = start.split(" ", 3);
 		return (parts.length >= 2 && parts[0].startsWith("HTTP/") && parts[1].matches("\\d{3}")) ? parts[1]
 				: "malformed response";
+	}
+
+	/**
+	 * The warm-up's requests, one round being each path once, and what they got.
+	 */
+	private static final class Rounds {
+
+		private final InetSocketAddress address;
+
+		private final List<String> paths;
+
+		private final long deadline;
+
+		private final Map<String, Integer> outcomes;
+
+		private final byte[] buffer = new byte[8192];
+
+		Rounds(InetSocketAddress address, List<String> paths, long deadline, Map<String, Integer> outcomes) {
+			this.address = address;
+			this.paths = paths;
+			this.deadline = deadline;
+			this.outcomes = outcomes;
+		}
+
+		/**
+		 * Request each path once.
+		 * @return {@code false} when the time was up before the round ended
+		 */
+		boolean run() {
+			for (String path : this.paths) {
+				long left = this.deadline - System.nanoTime();
+				if (left <= 0) {
+					this.outcomes.merge("timed out", 1, Integer::sum);
+					return false;
+				}
+				this.outcomes.merge(get(this.address, path, left, this.buffer), 1, Integer::sum);
+			}
+			return true;
+		}
+
 	}
 
 }

@@ -69,7 +69,7 @@ class ClusterMetricsAutoConfigurationTests {
 
 		@Bean
 		WorkerLaunch workerLaunch() {
-			return new WorkerLaunch(0, 2, Path.of("ipc.sock"), "secret", 8080, null, 1, null, null, 0, null);
+			return new WorkerLaunch(0, 2, Path.of("ipc.sock"), "secret", 8080, null, 1, null, null, 0, null, false);
 		}
 
 		@Bean

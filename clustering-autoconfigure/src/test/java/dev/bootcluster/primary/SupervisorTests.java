@@ -80,8 +80,8 @@ class SupervisorTests {
 	@Test
 	void aCrashLoopStopsTheOtherWorkersAndEndsWithExitCodeOne() {
 		this.properties.getRestart().setMaxAttempts(3);
-		Supervisor supervisor = supervisor(2, (id, count, gentle) -> {
-			FakeWorker worker = launch(id, count, gentle);
+		Supervisor supervisor = supervisor(2, (id, count, replacing) -> {
+			FakeWorker worker = launch(id, count, replacing);
 			if (id == 1) {
 				worker.exit.complete(1);
 			}
@@ -137,8 +137,8 @@ class SupervisorTests {
 
 	@Test
 	void theSingleWorkerJobsMoveOnlyOnceTheWorkerThatRanThemReleasedThem() {
-		Supervisor supervisor = supervisor(2, (id, count, gentle) -> {
-			FakeWorker worker = launch(id, count, gentle);
+		Supervisor supervisor = supervisor(2, (id, count, replacing) -> {
+			FakeWorker worker = launch(id, count, replacing);
 			worker.drainsSlowly = true;
 			return worker;
 		});
@@ -225,7 +225,7 @@ class SupervisorTests {
 	}
 
 	@Test
-	void onlyAReplacementOfAWorkerThatStillServesStartsGently() {
+	void onlyAReplacementOfAWorkerThatStillServesIsLaunchedAsReplacing() {
 		this.properties.getRestart().setInitialBackoff(Duration.ofMillis(10));
 		Supervisor supervisor = supervisor(2, this::launch);
 		CompletableFuture<Integer> exit = runUntilLaunched(supervisor, 2);
@@ -238,7 +238,7 @@ class SupervisorTests {
 		await().until(() -> status(supervisor, this.launched.get(3)).reload().state() == ReloadState.SUCCEEDED);
 		this.launched.get(3).exit.complete(137);
 		await().until(() -> this.launched.size() == 5);
-		assertThat(this.launched).extracting((worker) -> worker.gentle)
+		assertThat(this.launched).extracting((worker) -> worker.replacing)
 			.containsExactly(false, false, true, true, false);
 		supervisor.requestShutdown();
 		assertThat(exit.join()).isZero();
@@ -311,15 +311,15 @@ class SupervisorTests {
 	}
 
 	@Test
-	void aLauncherThatCannotStartGentlyGetsNoGentleLaunchesAndNoPriorityChanges() {
+	void aLauncherThatCannotStartGentlyIsStillToldOfReplacementsButGetsNoPriorityChanges() {
 		this.cpuShare = 0.05;
 		List<Long> normal = new CopyOnWriteArrayList<>();
 		WorkerLauncher recording = recordingNormalPriority(normal);
 		Supervisor supervisor = supervisor(2, new WorkerLauncher() {
 
 			@Override
-			public WorkerHandle launch(int id, int count, boolean gentle) throws IOException {
-				return recording.launch(id, count, gentle);
+			public WorkerHandle launch(int id, int count, boolean replacing) throws IOException {
+				return recording.launch(id, count, replacing);
 			}
 
 			@Override
@@ -335,13 +335,14 @@ class SupervisorTests {
 		});
 		CompletableFuture<Integer> exit = runUntilLaunched(supervisor, 2);
 		FakeWorker new0 = firstReplacementOfAReload(supervisor);
-		assertThat(new0.gentle).isFalse();
+		// It may still warm up until compiled.
+		assertThat(new0.replacing).isTrue();
 		await().during(WorkerProcesses.GENTLE_CHECK.multipliedBy(2))
 			.atMost(WorkerProcesses.GENTLE_CHECK.multipliedBy(3))
 			.until(normal::isEmpty);
 		ready(supervisor, new0);
 		await().until(() -> this.launched.size() == 4);
-		assertThat(this.launched.get(3).gentle).isFalse();
+		assertThat(this.launched.get(3).replacing).isTrue();
 		assertThat(normal).isEmpty();
 		supervisor.requestShutdown();
 		assertThat(exit.join()).isZero();
@@ -441,8 +442,8 @@ class SupervisorTests {
 
 	@Test
 	void aWorkerDrainedByAScaleDownIsStartedAgainWhenTheClusterGrowsBack() {
-		Supervisor supervisor = supervisor(2, (id, count, gentle) -> {
-			FakeWorker worker = launch(id, count, gentle);
+		Supervisor supervisor = supervisor(2, (id, count, replacing) -> {
+			FakeWorker worker = launch(id, count, replacing);
 			worker.drainsSlowly = true;
 			return worker;
 		});
@@ -533,7 +534,7 @@ class SupervisorTests {
 		await().atMost(Duration.ofSeconds(5)).until(() -> this.launched.size() == 2);
 		assertThat(silent.dumped).isTrue();
 		// It serves nothing: its replacement starts at normal priority.
-		assertThat(this.launched.get(1).gentle).isFalse();
+		assertThat(this.launched.get(1).replacing).isFalse();
 		supervisor.requestShutdown();
 		assertThat(exit.join()).isZero();
 	}
@@ -656,8 +657,8 @@ class SupervisorTests {
 		return new WorkerLauncher() {
 
 			@Override
-			public WorkerHandle launch(int id, int count, boolean gentle) {
-				return SupervisorTests.this.launch(id, count, gentle);
+			public WorkerHandle launch(int id, int count, boolean replacing) {
+				return SupervisorTests.this.launch(id, count, replacing);
 			}
 
 			@Override
@@ -679,9 +680,9 @@ class SupervisorTests {
 		return this.launched.get(2);
 	}
 
-	private FakeWorker launch(int id, int count, boolean gentle) {
+	private FakeWorker launch(int id, int count, boolean replacing) {
 		FakeWorker worker = new FakeWorker(id, count, this.pids.incrementAndGet());
-		worker.gentle = gentle;
+		worker.replacing = replacing;
 		worker.cpuShare = this.cpuShare;
 		this.launched.add(worker);
 		return worker;
@@ -709,7 +710,7 @@ class SupervisorTests {
 
 		volatile boolean dumped;
 
-		volatile boolean gentle;
+		volatile boolean replacing;
 
 		volatile double cpuShare = -1;
 

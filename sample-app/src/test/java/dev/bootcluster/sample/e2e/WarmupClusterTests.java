@@ -1,6 +1,8 @@
 package dev.bootcluster.sample.e2e;
 
 import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
@@ -9,9 +11,13 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A new worker takes no connection from the shared port before it is ready and has served
- * its warm-up requests to itself.
+ * its warm-up requests to itself; one that replaces a serving worker goes on until its
+ * JIT compiler settles.
  */
 class WarmupClusterTests {
+
+	private static final Pattern EXTENDED_WARMUP = Pattern
+		.compile("Warmed up with \\[[^]]*] in (\\d+) ms: \\{200=(\\d+)}; (\\d+) more rounds,? ([^\\n]*)");
 
 	@Test
 	void aWorkerServesNoClientBeforeItHasWarmedUp() throws Exception {
@@ -33,6 +39,33 @@ class WarmupClusterTests {
 			Scrape scrape = Scrape.of(cluster.managementPort());
 			assertThat(scrape.sum("http_server_requests_seconds_count{")).isEqualTo(1);
 			assertThat(scrape.value("cluster_worker_requests_total{worker=\"0\"}")).isLessThanOrEqualTo(1);
+		}
+	}
+
+	@Test
+	void aReplacementOfAServingWorkerWarmsUpUntilItsJitCompilerSettles() throws Exception {
+		try (ClusterProcess cluster = ClusterProcess.start("--app.cluster.instances=1",
+				"--app.cluster.worker.warmup.paths=/api/primes?limit=1000,/api/data",
+				"--app.cluster.worker.warmup.requests=1", "--app.cluster.worker.warmup.timeout=30s")) {
+			// The first worker takes traffic after its requests: capacity is missing
+			// then.
+			String first = cluster.awaitReady().output();
+			assertThat(first).contains("Warmed up with [/api/primes?limit=1000, /api/data] in", ": {200=2}\n")
+				.doesNotContain("more rounds");
+			assertThat(Http.postWithoutBody(cluster.managementPort(), "/actuator/cluster/reload").status())
+				.isEqualTo(202);
+			String replaced = cluster.awaitOutput("worker 0 replaced").output();
+			Matcher warmup = EXTENDED_WARMUP.matcher(replaced);
+			assertThat(warmup.find()).as(replaced).isTrue();
+			int requests = Integer.parseInt(warmup.group(2));
+			int rounds = Integer.parseInt(warmup.group(3));
+			// Two requests of the first round, then two in each more round; ending in a
+			// settled JIT compiler within the timeout on a machine that runs little else.
+			assertThat(requests).isEqualTo(2 + 2 * rounds);
+			assertThat(rounds).isPositive();
+			assertThat(warmup.group(4)).isEqualTo("until the JIT compiler settled");
+			assertThat(Long.parseLong(warmup.group(1))).isLessThan(Duration.ofSeconds(30).toMillis());
+			assertThat(replaced.indexOf(warmup.group())).isLessThan(replaced.indexOf("(replacement) ready in"));
 		}
 	}
 
