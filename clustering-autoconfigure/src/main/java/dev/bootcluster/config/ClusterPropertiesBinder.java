@@ -113,6 +113,12 @@ public final class ClusterPropertiesBinder {
 					"a whole number from 1 to " + ClusterProperties.MAX_WARMUP_REQUESTS);
 		}
 		requirePositive("app.cluster.worker.warmup.timeout", warmup.getTimeout());
+		if (!warmup.getPaths().isEmpty() && warmup.getTimeout().compareTo(properties.getStartupTimeout()) >= 0) {
+			// A worker still warming up when its start-up time is over would be killed.
+			throw invalid("app.cluster.worker.warmup.timeout", warmup.getTimeout(),
+					"a duration shorter than app.cluster.startup-timeout (" + display(properties.getStartupTimeout())
+							+ ")");
+		}
 	}
 
 	private static void validateRecycling(ClusterProperties.Worker worker) {

@@ -146,8 +146,8 @@ final class Rollover {
 				replacement.listener().skipped(replacement);
 				continue;
 			}
-			// Only while the old process serves may its replacement wait for CPU time; a
-			// hung one serves nothing.
+			// Only while the old process serves may its replacement wait for CPU time and
+			// warm up until compiled; a hung one serves nothing.
 			boolean oldServes = old != null && old.state() == WorkerState.READY
 					&& replacement.reason() != ExitReason.HEARTBEAT_TIMEOUT;
 			WorkerRun incoming = this.workers.startReplacement(replacement.workerId(), old, oldServes);

@@ -22,9 +22,10 @@ interface WorkerLauncher {
 	WorkerHandle launch(int workerId, int workerCount, boolean replacing) throws IOException;
 
 	/**
-	 * Whether this launcher starts workers gently when asked to: it may not, without the
-	 * privilege to return them to normal priority or with gentle start-up turned off.
-	 * @return {@code true} if a gentle launch is really slowed down
+	 * Whether this launcher starts a worker launched as replacing one at a lower CPU
+	 * priority: it may not, without the privilege to return it to normal priority or with
+	 * gentle start-up turned off.
+	 * @return {@code true} if such a launch is really slowed down
 	 */
 	default boolean startsGently() {
 		return true;

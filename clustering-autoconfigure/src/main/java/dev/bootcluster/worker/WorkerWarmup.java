@@ -3,14 +3,11 @@ package dev.bootcluster.worker;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.lang.management.CompilationMXBean;
-import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -43,15 +40,6 @@ public final class WorkerWarmup {
 	 */
 	public static final String WARMUP_HEADER = "Boot-Cluster-Warmup";
 
-	/** Rounds the JIT compiler's activity is measured over, at least. */
-	private static final Duration BATCH = Duration.ofMillis(250);
-
-	/**
-	 * The share of a batch's time below which the JIT compiler counts as settled (its
-	 * time is summed over its threads).
-	 */
-	private static final double SETTLED = 0.1;
-
 	/** Bytes of a response read before its status line is parsed. */
 	private static final int STATUS_LINE = 16;
 
@@ -71,7 +59,7 @@ public final class WorkerWarmup {
 		}
 		long start = System.nanoTime();
 		Map<String, Integer> outcomes = new TreeMap<>();
-		String compiled = "";
+		String jitNote = "";
 		try (WarmupConnector connector = WarmupConnector.open(webServer)) {
 			if (connector == null) {
 				logger.warn("Warm-up skipped: " + webServer.getClass().getName() + " is not supported");
@@ -81,46 +69,38 @@ public final class WorkerWarmup {
 					settings.getPaths(), start + settings.getTimeout().toNanos(), outcomes);
 			boolean inTime = true;
 			for (int round = 0; round < settings.getRequests() && inTime; round++) {
-				inTime = rounds.run();
+				inTime = rounds.run(true);
 			}
 			if (inTime && replacing && settings.isUntilCompiled()) {
-				compiled = untilCompiled(rounds);
+				jitNote = untilCompiled(rounds);
 			}
 		}
 		catch (Exception ex) {
 			logger.warn("Warm-up stopped: " + ex);
 		}
 		logger.info("Warmed up with " + settings.getPaths() + " in " + (System.nanoTime() - start) / 1_000_000 + " ms: "
-				+ outcomes + compiled);
+				+ outcomes + jitNote);
 	}
 
 	/**
-	 * More rounds while the JIT compiler still works on what they run, in batches of
-	 * {@link #BATCH}, until it is busy less than {@link #SETTLED} of a batch's time in
-	 * two batches in a row, or the warm-up's time is up.
+	 * More rounds while the JIT compiler still works, until it settles or the warm-up's
+	 * time is up.
 	 * @return how it ended, for the log
 	 */
 	private static String untilCompiled(Rounds rounds) {
-		CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-		if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
+		JitSettling jit = JitSettling.ofThisJvm();
+		if (jit == null) {
 			return "; the JIT compiler's time is not monitored here, so no more rounds until it settles";
 		}
-		int extra = 0;
-		int quiet = 0;
-		while (quiet < 2) {
-			long batchStart = System.nanoTime();
-			long compiledBefore = jit.getTotalCompilationTime();
-			do {
-				if (!rounds.run()) {
-					return "; " + extra + " more rounds, the JIT compiler still busy when the time was up";
-				}
-				extra++;
+		int moreRounds = 0;
+		do {
+			if (!rounds.run(false)) {
+				return "; " + moreRounds + " more rounds, the JIT compiler still busy when the time was up";
 			}
-			while (System.nanoTime() - batchStart < BATCH.toNanos());
-			double busy = (jit.getTotalCompilationTime() - compiledBefore) * 1e6 / (System.nanoTime() - batchStart);
-			quiet = (busy < SETTLED) ? quiet + 1 : 0;
+			moreRounds++;
 		}
-		return "; " + extra + " more rounds until the JIT compiler settled";
+		while (!jit.roundEnded());
+		return "; " + moreRounds + " more rounds until the JIT compiler settled";
 	}
 
 	/**
@@ -196,13 +176,17 @@ public final class WorkerWarmup {
 
 		/**
 		 * Request each path once.
+		 * @param required whether the round is one of the requested ones, whose cut by
+		 * the timeout is an outcome to report; a round more is only ended by it
 		 * @return {@code false} when the time was up before the round ended
 		 */
-		boolean run() {
+		boolean run(boolean required) {
 			for (String path : this.paths) {
 				long left = this.deadline - System.nanoTime();
 				if (left <= 0) {
-					this.outcomes.merge("timed out", 1, Integer::sum);
+					if (required) {
+						this.outcomes.merge("timed out", 1, Integer::sum);
+					}
 					return false;
 				}
 				this.outcomes.merge(get(this.address, path, left, this.buffer), 1, Integer::sum);

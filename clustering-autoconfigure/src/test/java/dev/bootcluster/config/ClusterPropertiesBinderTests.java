@@ -82,6 +82,24 @@ class ClusterPropertiesBinderTests {
 			.isThrownBy(() -> ClusterPropertiesBinder
 				.bind(new MockEnvironment().withProperty("app.cluster.worker.warmup.timeout", "0s")))
 			.satisfies((ex) -> assertThat(ex.getValue()).isEqualTo("0s"));
+		assertThatExceptionOfType(InvalidConfigurationPropertyValueException.class)
+			.isThrownBy(() -> ClusterPropertiesBinder
+				.bind(new MockEnvironment().withProperty("app.cluster.worker.warmup.paths", "/api/data")
+					.withProperty("app.cluster.worker.warmup.timeout", "30s")
+					.withProperty("app.cluster.startup-timeout", "30s")))
+			.satisfies((ex) -> assertThat(ex.getName()).isEqualTo("app.cluster.worker.warmup.timeout"))
+			.satisfies((ex) -> assertThat(ex.getReason())
+				.isEqualTo("Expected a duration shorter than app.cluster.startup-timeout (30s)."));
+		assertThat(ClusterPropertiesBinder
+			.bind(new MockEnvironment().withProperty("app.cluster.worker.warmup.paths", "/api/data")
+				.withProperty("app.cluster.worker.warmup.timeout", "29s")
+				.withProperty("app.cluster.startup-timeout", "30s"))
+			.getWorker()
+			.getWarmup()
+			.getTimeout()).isEqualTo(Duration.ofSeconds(29));
+		// Without warm-up paths the timeout is not used.
+		assertThat(ClusterPropertiesBinder.bind(new MockEnvironment().withProperty("app.cluster.startup-timeout", "5s"))
+			.getStartupTimeout()).isEqualTo(Duration.ofSeconds(5));
 	}
 
 	@Test

@@ -533,7 +533,9 @@ class SupervisorTests {
 		ready(supervisor, silent);
 		await().atMost(Duration.ofSeconds(5)).until(() -> this.launched.size() == 2);
 		assertThat(silent.dumped).isTrue();
-		// It serves nothing: its replacement starts at normal priority.
+		// It serves nothing: its replacement is not launched as replacing a serving
+		// worker
+		// (normal priority, no warm-up until compiled).
 		assertThat(this.launched.get(1).replacing).isFalse();
 		supervisor.requestShutdown();
 		assertThat(exit.join()).isZero();

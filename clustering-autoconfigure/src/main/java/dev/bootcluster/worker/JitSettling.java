@@ -1,0 +1,76 @@
+package dev.bootcluster.worker;
+
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.function.LongSupplier;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Whether this JVM's JIT compiler has settled: it was busy less than {@link #SETTLED} of
+ * the time in {@link #QUIET_BATCHES} batches of warm-up rounds in a row, each batch at
+ * least {@link #BATCH} long. The compiler's time is summed over its threads and counts a
+ * compilation when it ends, so a batch may read above 1.
+ */
+final class JitSettling {
+
+	/** The least time a batch of whole rounds lasts. */
+	static final Duration BATCH = Duration.ofMillis(250);
+
+	/** The share of a batch's time below which the compiler counts as quiet. */
+	static final double SETTLED = 0.1;
+
+	/** Quiet batches in a row that make it settled. */
+	static final int QUIET_BATCHES = 2;
+
+	private final LongSupplier compilationMillis;
+
+	private final LongSupplier nanoTime;
+
+	private long batchStart;
+
+	private long compiledAtBatchStart;
+
+	private int quiet;
+
+	JitSettling(LongSupplier compilationMillis, LongSupplier nanoTime) {
+		this.compilationMillis = compilationMillis;
+		this.nanoTime = nanoTime;
+		startBatch();
+	}
+
+	/**
+	 * Follows this JVM's JIT compiler.
+	 * @return the settling, or {@code null} when the JVM does not monitor its compiler's
+	 * time
+	 */
+	static @Nullable JitSettling ofThisJvm() {
+		CompilationMXBean compiler = ManagementFactory.getCompilationMXBean();
+		if (compiler == null || !compiler.isCompilationTimeMonitoringSupported()) {
+			return null;
+		}
+		return new JitSettling(compiler::getTotalCompilationTime, System::nanoTime);
+	}
+
+	/**
+	 * A round of requests ended.
+	 * @return {@code true} once the compiler has settled
+	 */
+	boolean roundEnded() {
+		long elapsed = this.nanoTime.getAsLong() - this.batchStart;
+		if (elapsed < BATCH.toNanos()) {
+			return false;
+		}
+		double busy = (this.compilationMillis.getAsLong() - this.compiledAtBatchStart) * 1e6 / elapsed;
+		this.quiet = (busy < SETTLED) ? this.quiet + 1 : 0;
+		startBatch();
+		return this.quiet >= QUIET_BATCHES;
+	}
+
+	private void startBatch() {
+		this.batchStart = this.nanoTime.getAsLong();
+		this.compiledAtBatchStart = this.compilationMillis.getAsLong();
+	}
+
+}
