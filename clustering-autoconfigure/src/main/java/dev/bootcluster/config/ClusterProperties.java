@@ -509,9 +509,9 @@ public class ClusterProperties {
 		 * Whether a worker that replaces one still serving (a reload, a recycled worker)
 		 * goes on warming up after its requests, round after round, while the JIT
 		 * compiler still works on the code they run, until it settles or the timeout is
-		 * reached: code compiled then is not compiled while clients wait. The first
-		 * workers and a worker restarted after an exit take traffic after their requests,
-		 * as capacity is missing then.
+		 * reached: code compiled then is not compiled while clients wait. Workers that
+		 * add capacity (the first ones, a scale-up, a restart) take traffic after their
+		 * requests.
 		 */
 		private boolean untilCompiled = true;
 
