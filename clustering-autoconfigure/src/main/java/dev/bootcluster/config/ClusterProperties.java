@@ -143,7 +143,9 @@ public class ClusterProperties {
 	public static class Restart {
 
 		/**
-		 * Delay before the first restart of a crashed worker.
+		 * Delay before the first restart of a failed worker, multiplied by 'multiplier'
+		 * after each failure in a row. A worker that served and ran for 'stable-uptime'
+		 * is restarted at once; only a failure soon after that waits.
 		 */
 		private Duration initialBackoff = Duration.ofSeconds(1);
 
@@ -158,8 +160,9 @@ public class ClusterProperties {
 		private double multiplier = 2.0;
 
 		/**
-		 * Uptime after which a worker counts as stable: its delay goes back to the
-		 * initial backoff.
+		 * Uptime after which a worker counts as stable: when it fails, its earlier
+		 * failures no longer count, it is restarted at once if it had served, and its
+		 * delay goes back to the initial backoff.
 		 */
 		private Duration stableUptime = Duration.ofSeconds(30);
 

@@ -16,6 +16,8 @@ import dev.bootcluster.ipc.ExitReason;
  * ready, or that crashed (exited by itself) within {@code min-ready-time} of it. A worker
  * that was ready and was killed from outside (SIGKILL, the kernel's OOM killer, a SIGTERM
  * from another process) is restarted with backoff, and never stops the cluster by itself.
+ * A worker that served and had run for {@code stable-uptime} is restarted at once: only a
+ * failure soon after that waits for the backoff.
  */
 final class RestartPolicy {
 
@@ -36,12 +38,14 @@ final class RestartPolicy {
 	 * @param uptime how long the failed worker had run
 	 * @param readyFor how long it had been ready, or {@code null} if it never was
 	 * @param reason how it ended
-	 * @return the delay before the restart, or {@code null} when the worker failed to run
+	 * @return the delay before the restart (zero for a worker that served and ran for
+	 * {@code stable-uptime}), or {@code null} when the worker failed to run
 	 * {@code max-attempts} times within the window and the primary should give up
 	 */
 	@Nullable Duration onFailure(long nowNanos, Duration uptime, @Nullable Duration readyFor, ExitReason reason) {
-		if (uptime.compareTo(this.config.getStableUptime()) >= 0) {
-			// It ran stably: this is not a crash loop, start over.
+		boolean ranStably = uptime.compareTo(this.config.getStableUptime()) >= 0;
+		if (ranStably) {
+			// This is not a crash loop: start over.
 			this.nextDelay = this.config.getInitialBackoff();
 			this.failureTimes.clear();
 		}
@@ -54,6 +58,11 @@ final class RestartPolicy {
 			if (this.failureTimes.size() >= this.config.getMaxAttempts()) {
 				return null;
 			}
+		}
+		if (ranStably && servedBeforeFailing(readyFor, reason)) {
+			// Its clients wait for the capacity it had; the next failure, if it comes
+			// soon, waits for the initial backoff.
+			return Duration.ZERO;
 		}
 		Duration delay = this.nextDelay;
 		double next = this.nextDelay.toNanos() * this.config.getMultiplier();

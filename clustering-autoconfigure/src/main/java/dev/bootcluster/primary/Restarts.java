@@ -81,8 +81,9 @@ final class Restarts {
 					+ LogFormat.seconds(run.uptime())
 					+ (served ? " (" + reason.value() + " after " + LogFormat.seconds(readyFor)
 							+ " ready: not a crash loop)" : "")
-					+ "; restarting in " + LogFormat.seconds(delay) + outage + " (restart " + slot.countRestart()
-					+ ")");
+					+ "; restarting "
+					+ (delay.isZero() ? "at once, as it had run stably" : "in " + LogFormat.seconds(delay)) + outage
+					+ " (restart " + slot.countRestart() + ")");
 		this.loop.schedule(() -> {
 			// A reload may have replaced the process meanwhile.
 			if (slot.current() == run) {

@@ -50,6 +50,27 @@ class RestartPolicyTests {
 	}
 
 	@Test
+	void aWorkerThatServedAndRanStablyIsRestartedAtOnceAndAFailureSoonAfterWaits() {
+		RestartPolicy policy = new RestartPolicy(this.config);
+		policy.onFailure(0, Duration.ofSeconds(1), null, ExitReason.CRASHED);
+		policy.onFailure(SECOND, Duration.ofSeconds(1), null, ExitReason.CRASHED);
+		assertThat(policy.onFailure(100 * SECOND, Duration.ofSeconds(45), Duration.ofSeconds(40), ExitReason.KILLED))
+			.isZero();
+		assertThat(policy.recentFailures()).isZero();
+		// An exit of its own after serving for min-ready-time, too.
+		assertThat(policy.onFailure(200 * SECOND, Duration.ofSeconds(45), Duration.ofSeconds(40), ExitReason.CRASHED))
+			.isZero();
+		// Its replacement fails soon after: the backoff starts from the initial delay.
+		assertThat(policy.onFailure(201 * SECOND, Duration.ofSeconds(5), Duration.ofSeconds(2), ExitReason.KILLED))
+			.isEqualTo(Duration.ofSeconds(1));
+		assertThat(policy.onFailure(203 * SECOND, Duration.ofSeconds(5), Duration.ofSeconds(2), ExitReason.KILLED))
+			.isEqualTo(Duration.ofSeconds(2));
+		// Ran for stable-uptime but crashed soon after it became ready: it did not serve.
+		assertThat(policy.onFailure(300 * SECOND, Duration.ofSeconds(40), Duration.ofSeconds(5), ExitReason.CRASHED))
+			.isEqualTo(Duration.ofSeconds(1));
+	}
+
+	@Test
 	void givesUpAfterMaxAttemptsWithinTheWindow() {
 		this.config.setMaxAttempts(3);
 		RestartPolicy policy = new RestartPolicy(this.config);
