@@ -135,6 +135,8 @@ fi
 # stopped worker has served for over 10 s, so it counts as stable (restarted at once), as a
 # long-running worker does with the default stable-uptime of 30 s.
 start_app cluster --app.cluster.restart.max-attempts=100 --app.cluster.restart.stable-uptime=10s
+# Replacements map the class data archive (on JDK 25 the AOT cache), as on a host where it exists.
+await_class_data
 term=$(stop_trials TERM) || exit 1
 kill_=$(stop_trials KILL) || exit 1
 stop_app

@@ -32,6 +32,17 @@ stop_app() {
 	APP_PID=
 }
 
+# Until the workers' class data archive exists (at most 2 minutes), so that replacements map it and
+# its training run, which the primary starts once the cluster is ready, does not run beside what is
+# measured. Returns at once when the workers go without one.
+await_class_data() {
+	for _ in $(seq 1 240); do
+		grep -aqE "Class data archive for workers ready|class data archive /|without a class data archive" "$LOG" && return
+		sleep 0.5
+	done
+	echo "no class data archive after 2 minutes; measuring without it" >&2
+}
+
 # What else runs on a real host: an idle JVM of the sample and a small periodic job (gzip of 512 KB
 # every 250 ms, like a log shipper). Their pids go to COMPANIONS, for the caller's trap.
 COMPANIONS=()

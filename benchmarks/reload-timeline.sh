@@ -11,6 +11,7 @@
 #
 #   benchmarks/reload-timeline.sh
 #   WARMUP=30s benchmarks/reload-timeline.sh --app.cluster.worker.warmup.requests=200
+#   LOADS=saturating benchmarks/reload-timeline.sh     # one load only
 # Arguments are passed to the application.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -47,7 +48,7 @@ reloading() {
 
 # The primary's reload events since the timeline began -> "t event"
 events() {
-	grep -aE "starting to replace|\(replacement\) ready in|drained in" "$LOG" | while read -r line; do
+	grep -aE "starting to replace|\(replacement\) ready in|drained in|runs at nice" "$LOG" | while read -r line; do
 		local at
 		at=$(date -d "$(cut -c1-24 <<<"$line")" +%s.%N 2>/dev/null) || continue
 		[[ $(echo "$at > $T0" | bc) == 1 ]] || continue
@@ -78,15 +79,12 @@ summary_of() { # labelled-windows-file phase -> "windows median-p99 max-p99"
 
 report=""
 summary=""
-for load in saturating paced; do
+for load in ${LOADS:-saturating paced}; do
 	args=("${SATURATING[@]}")
 	[[ $load == paced ]] && args=("${PACING[@]}")
 	launch "Cluster ready" --app.cluster.instances=2 "$@"
 	# The replacements should map the class data archive, as they do once it exists.
-	for _ in $(seq 1 120); do
-		grep -aqE "Class data archive for workers ready|class data archive /" "$LOG" && break
-		sleep 1
-	done
+	await_class_data
 	warm_up_with_new_connections
 	T0=$(now)
 	: >"$WORK/windows"

@@ -91,6 +91,7 @@ for round in $(seq 1 "$ROUNDS"); do
 		args=(--app.cluster.instances=2)
 		[[ $mode == requests ]] && args+=(--app.cluster.worker.warmup.until-compiled=false)
 		launch "Cluster ready" "${args[@]}"
+		await_class_data
 		warm_up_with_new_connections
 		for load in saturating paced; do
 			args=("${SATURATING[@]}")
