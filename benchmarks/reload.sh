@@ -117,7 +117,7 @@ row() { # mode load label
 }
 table=$(cat <<TABLE
 Run on $(date -u +%Y-%m-%d) on $(machine).
-Each round starts a cluster of 2 workers (the sample's defaults), warms it up with $WARMUP of new connections on \`/api/data\`
+Each round starts a cluster of 2 workers (the sample's defaults), waits until their class data archive exists, warms it up with $WARMUP of new connections on \`/api/data\`
 and $WARMUP on \`/api/primes?limit=20000\`. Then, for each load, it measures the steady p99 of \`/api/data\` ($DURATION) and runs the
 same load from 2 s before a \`POST /actuator/cluster/reload\` until the reload finished. Saturating: $CONNECTIONS connections without pause,
 \`Connection: close\` (a new connection per request), the 2 cores fully busy. Paced: 16 connections, each 20 ms between requests,
