@@ -25,9 +25,9 @@ PORT=${PORT:-18080}
 MANAGEMENT_PORT=${MANAGEMENT_PORT:-18081}
 OUT=docs/benchmarks.md
 WORK=$(mktemp -d)
-trap 'stop_app; kill "${COMPANIONS[@]}" 2>/dev/null; rm -rf "$WORK"' EXIT
 # shellcheck source=common.sh
 source benchmarks/common.sh
+trap finish EXIT
 start_companions
 
 start_app() { # plain | pinned | shared | cluster (the defaults) [extra args...]

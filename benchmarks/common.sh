@@ -43,8 +43,24 @@ await_class_data() {
 	echo "no class data archive after 2 minutes; measuring without it" >&2
 }
 
+# The EXIT trap of the scripts that start companions: stops the app and the companions and removes
+# WORK. After a failure the last cluster's log is kept and its path printed: a reload that failed
+# or a replacement that never got ready is explained there.
+finish() {
+	local status=$?
+	stop_app
+	if ((${#COMPANIONS[@]} > 0)); then kill "${COMPANIONS[@]}" 2>/dev/null || true; fi
+	if ((status != 0)) && [[ -s $LOG ]]; then
+		local kept
+		kept=$(mktemp "${TMPDIR:-/tmp}/boot-cluster-benchmark-XXXXXX.log")
+		cp "$LOG" "$kept"
+		echo "failed (exit $status); the cluster's log is kept in $kept" >&2
+	fi
+	rm -rf "$WORK"
+}
+
 # What else runs on a real host: an idle JVM of the sample and a small periodic job (gzip of 512 KB
-# every 250 ms, like a log shipper). Their pids go to COMPANIONS, for the caller's trap.
+# every 250 ms, like a log shipper). Their pids go to COMPANIONS, which finish stops.
 COMPANIONS=()
 start_companions() {
 	java -jar "$JAR" --app.cluster.enabled=false --server.port=0 --management.server.port=0 >"$WORK/idle.log" 2>&1 &
