@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# The CPU-bound tail: why a cluster's /api/primes p99 is above one JVM's at the same throughput.
+# Measures the suspects the cluster's sizing brings, each as a variant of the 2-worker cluster,
+# against one plain JVM, in alternating rounds:
+#   cluster      the defaults: each worker -XX:ActiveProcessorCount=1 (so the serial collector and
+#                the fewest compiler threads), an @Offload pool of 1 thread, pinned to its CPU
+#   g1           the same workers with -XX:+UseG1GC
+#   two-cores    -XX:ActiveProcessorCount=2 in the workers: G1, more compiler threads, an offload
+#                pool of 2 threads, and (a choice of yours) no pinning
+#   no-offload   app.cluster.offload.enabled=false: the primes run on the request threads
+# For each: keep-alive load (wrk, 2 threads, CONNECTIONS) on /api/primes?limit=20000 after a short
+# and after a long warm-up, requests/s and the 50th, 90th and 99th percentiles, and how the
+# connections of the long run split over the processes (sampled 2 s into it). An idle JVM of the
+# sample and a periodic gzip job run throughout, as on a real host. Writes docs/primes-tail.md.
+# Loopback only; every run is bounded.
+#
+#   benchmarks/primes-tail.sh
+#   ROUNDS=5 VARIANTS="plain cluster" benchmarks/primes-tail.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+ROUNDS=${ROUNDS:-3}
+DURATION=${DURATION:-10s}
+SHORT_WARMUP=${SHORT_WARMUP:-4s}
+WARMUP=${WARMUP:-20s}
+CONNECTIONS=${CONNECTIONS:-32}
+VARIANTS=${VARIANTS:-plain cluster g1 two-cores no-offload}
+PORT=${PORT:-18080}
+MANAGEMENT_PORT=${MANAGEMENT_PORT:-18081}
+PRIMES=/api/primes?limit=20000
+OUT=docs/primes-tail.md
+WORK=$(mktemp -d)
+# shellcheck source=common.sh
+source benchmarks/common.sh
+trap finish EXIT
+start_companions
+
+start_variant() {
+	case $1 in
+		plain) launch "Started SampleApplication" --app.cluster.enabled=false ;;
+		cluster) launch "Cluster ready" --app.cluster.instances=2 ;;
+		g1) launch "Cluster ready" --app.cluster.instances=2 "--app.cluster.worker.jvm-args[0]=-XX:+UseG1GC" ;;
+		two-cores) launch "Cluster ready" --app.cluster.instances=2 \
+			"--app.cluster.worker.jvm-args[0]=-XX:ActiveProcessorCount=2" ;;
+		no-offload) launch "Cluster ready" --app.cluster.instances=2 --app.cluster.offload.enabled=false ;;
+		*) echo "unknown variant $1; known: plain cluster g1 two-cores no-offload" >&2; exit 1 ;;
+	esac
+	[[ $1 == plain ]] || await_class_data
+}
+
+# wrk --latency output -> "rps p50ms p90ms p99ms errors"
+distribution() {
+	local rps p50 p90 p99 errors
+	rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$1")
+	p50=$(to_ms "$(awk '$1 == "50%" {print $2}' <<<"$1")")
+	p90=$(to_ms "$(awk '$1 == "90%" {print $2}' <<<"$1")")
+	p99=$(to_ms "$(awk '$1 == "99%" {print $2}' <<<"$1")")
+	errors=$(awk '/Socket errors:/ {gsub(",", ""); print $4 + $6 + $8 + $10} /Non-2xx/ {print $NF}' <<<"$1" | paste -sd+ | bc)
+	echo "$rps $p50 $p90 $p99 ${errors:-0}"
+}
+
+# Connections on the port per process, largest first: "17/15"
+connection_split() {
+	ss -tnpH state established "( sport = :$PORT )" | grep -o 'pid=[0-9]*' | sort | uniq -c | sort -nr |
+		awk '{printf "%s%s", (NR > 1 ? "/" : ""), $1}'
+}
+
+declare -A results
+echo "== $ROUNDS alternating rounds of: $VARIANTS"
+for round in $(seq 1 "$ROUNDS"); do
+	for variant in $VARIANTS; do
+		start_variant "$variant"
+		for warmup in short long; do
+			duration=$SHORT_WARMUP
+			[[ $warmup == long ]] && duration=$WARMUP
+			wrk -t2 -c"$CONNECTIONS" -d"$duration" "http://127.0.0.1:$PORT$PRIMES" >/dev/null
+			wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency "http://127.0.0.1:$PORT$PRIMES" >"$WORK/wrk" &
+			wrk_pid=$!
+			sleep 2
+			split=$(connection_split)
+			wait "$wrk_pid"
+			read -r rps p50 p90 p99 errors < <(distribution "$(cat "$WORK/wrk")")
+			results[$variant,$warmup,rps]+="$rps "
+			results[$variant,$warmup,p50]+="$p50 "
+			results[$variant,$warmup,p90]+="$p90 "
+			results[$variant,$warmup,p99]+="$p99 "
+			results[$variant,$warmup,split]+="$split "
+			results[$variant,$warmup,errors]+="$errors "
+			echo "round $round $variant $warmup: $rps req/s, p50 $p50, p90 $p90, p99 $p99 ms, connections $split, errors $errors"
+		done
+		stop_app
+	done
+done
+
+table=""
+for warmup in short long; do
+	base_rps=$(m "${results[plain,$warmup,rps]:-}")
+	base_p99=$(m "${results[plain,$warmup,p99]:-}")
+	for variant in $VARIANTS; do
+		rps=$(m "${results[$variant,$warmup,rps]}")
+		p99=$(m "${results[$variant,$warmup,p99]}")
+		vs="| | "
+		[[ -n ${results[plain,$warmup,rps]:-} ]] && vs="| $(ratio "$rps" "$base_rps") | $(ratio "$p99" "$base_p99") "
+		table+="| $warmup | $variant | $rps | $(m "${results[$variant,$warmup,p50]}") | $(m "${results[$variant,$warmup,p90]}") | $p99 $vs| ${results[$variant,$warmup,split]}| ${results[$variant,$warmup,errors]}|"$'\n'
+	done
+done
+all=""
+for key in $(printf '%s\n' "${!results[@]}" | sort); do all+="$key: ${results[$key]}; "; done
+
+report="# The CPU-bound tail
+
+Produced by \`benchmarks/primes-tail.sh\` on $(date -u +%Y-%m-%d) on $(machine); numbers are what that run printed.
+\`/api/primes?limit=20000\` under wrk (2 threads, $CONNECTIONS keep-alive connections, $DURATION per measurement, on the same cores as
+the server), after a warm-up of $SHORT_WARMUP (short) and after $WARMUP more (long), medians of $ROUNDS alternating rounds. An idle
+JVM of the sample and a gzip job (512 KB every 250 ms) ran throughout. Variants: plain = one JVM (\`app.cluster.enabled=false\`);
+cluster = primary + 2 workers with the defaults (each \`-XX:ActiveProcessorCount=1\`, so the serial collector, an \`@Offload\`
+pool of 1 thread, pinned to its CPU); g1 = the same with \`-XX:+UseG1GC\` in the workers; two-cores =
+\`-XX:ActiveProcessorCount=2\` in the workers (G1, an offload pool of 2 threads, not pinned); no-offload =
+\`app.cluster.offload.enabled=false\` (the primes run on the request threads). Connections: how the keep-alive connections of
+each run split over the processes, 2 s into it, per round.
+
+| warm-up | variant | requests/s | p50 (ms) | p90 (ms) | p99 (ms) | requests/s / plain | p99 / plain | connections per process | errors per round |
+|---|---|---|---|---|---|---|---|---|---|
+$table
+All rounds: $all
+"
+echo "$report"
+echo "$report" >"$OUT"
+echo "written to $OUT"
