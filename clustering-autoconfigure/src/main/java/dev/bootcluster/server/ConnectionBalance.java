@@ -20,12 +20,25 @@ import dev.bootcluster.ipc.ConnectionTable;
  * vain accepts without waiting until another worker's count moves again: a worker that
  * stops taking connections (a long pause, a hang) never slows the others for more than
  * one wait.
+ * <p>
+ * Keep-alive connections outlive the accept that placed them: a burst taken while the
+ * other worker's acceptor waited for its CPU, or a worker restarted while the survivor
+ * held every connection, would leave the split uneven for as long as the clients keep
+ * their connections. So a worker above its share also hands connections back
+ * ({@link #handBack(int, long)}): each is closed after its next response, and its
+ * client's new connection goes through the balanced accept.
  */
 public final class ConnectionBalance {
 
 	private static final long MAX_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
 	private static final long POLL_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
+
+	private static final long MIN_HAND_BACK_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+	private static final long MAX_HAND_BACK_PAUSE_MILLIS = 3200;
+
+	private static final long MAX_HAND_BACK_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(MAX_HAND_BACK_PAUSE_MILLIS);
 
 	private final ConnectionTable table;
 
@@ -35,6 +48,11 @@ public final class ConnectionBalance {
 
 	/** The other slots' change count when a wait last ran out, or -1. */
 	private long othersWhenWaitRanOut = -1;
+
+	/** When the next hand-back may happen ({@link System#nanoTime()}), or 0. */
+	private long nextHandBack;
+
+	private long handBackPause = MIN_HAND_BACK_PAUSE_NANOS;
 
 	/**
 	 * Take part in the balance through a slot of the table the primary created.
@@ -90,6 +108,32 @@ public final class ConnectionBalance {
 			LockSupport.parkNanos(POLL_NANOS);
 		}
 		return waited;
+	}
+
+	/**
+	 * How many of its connections this worker should hand back now to even out the split:
+	 * half its lead over the least loaded worker that takes connections, when that lead
+	 * is more than one. While the lead lasts, hand-backs are spaced out, twice as far
+	 * each time up to {@value #MAX_HAND_BACK_PAUSE_MILLIS} ms: connections that only come
+	 * back here (the other worker hangs, or its acceptor lost the race) are not closed
+	 * over and over.
+	 * @param held connections this worker holds, counted as published, less those already
+	 * handed back and not yet closed
+	 * @param now {@link System#nanoTime()}
+	 * @return connections to hand back, 0 or more
+	 */
+	public synchronized int handBack(int held, long now) {
+		int lead = held - leastHeldByOthers();
+		if (lead <= 1) {
+			this.handBackPause = MIN_HAND_BACK_PAUSE_NANOS;
+			return 0;
+		}
+		if (this.nextHandBack != 0 && now - this.nextHandBack < 0) {
+			return 0;
+		}
+		this.nextHandBack = now + this.handBackPause;
+		this.handBackPause = Math.min(this.handBackPause * 2, MAX_HAND_BACK_PAUSE_NANOS);
+		return lead / 2;
 	}
 
 	private int leastHeldByOthers() {

@@ -3,18 +3,36 @@ package dev.bootcluster.server;
 import java.io.IOException;
 import java.nio.channels.NetworkChannel;
 import java.nio.channels.SocketChannel;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.tomcat.util.net.NioChannel;
+import org.apache.tomcat.util.net.SocketWrapperBase;
+import org.jspecify.annotations.Nullable;
 
 import dev.bootcluster.os.StandardStreams;
 
 /**
  * Accepts on the listening socket this worker inherited from the primary as its standard
  * input: not before the worker is ready ({@link AcceptGate}), and not while it holds more
- * than its share of the connections ({@link ConnectionBalance}). Closing it on pause
- * leaves the shared accept queue to the other workers.
+ * than its share of the connections ({@link ConnectionBalance}), and it hands keep-alive
+ * connections above its share back. Closing it on pause leaves the shared accept queue to
+ * the other workers.
  */
 class InheritedChannelNioEndpoint extends ListenerFirstNioEndpoint {
 
+	/** How often a worker compares its share of the connections with the others'. */
+	static final long HAND_BACK_PERIOD_MILLIS = 100;
+
 	private final AcceptGate gate = AcceptGate.inheritedSocket();
+
+	/** Connections handed back and not closed yet; touched by the hand-back task only. */
+	private final Set<SocketWrapperBase<NioChannel>> handedBack = new HashSet<>();
+
+	private volatile @Nullable ScheduledFuture<?> handBack;
 
 	public InheritedChannelNioEndpoint() {
 		setUseInheritedChannel(true);
@@ -34,6 +52,49 @@ class InheritedChannelNioEndpoint extends ListenerFirstNioEndpoint {
 			balance.awaitTurn(() -> (int) getConnectionCount(), () -> isRunning() && !isListenerClosed());
 		}
 		return super.serverSocketAccept();
+	}
+
+	@Override
+	public void startInternal() throws Exception {
+		super.startInternal();
+		ScheduledExecutorService executor = getUtilityExecutor();
+		if (executor != null) {
+			this.handBack = executor.scheduleWithFixedDelay(this::handBackExcess, HAND_BACK_PERIOD_MILLIS,
+					HAND_BACK_PERIOD_MILLIS, TimeUnit.MILLISECONDS);
+		}
+	}
+
+	@Override
+	public void stopInternal() {
+		ScheduledFuture<?> handBack = this.handBack;
+		if (handBack != null) {
+			handBack.cancel(false);
+		}
+		super.stopInternal();
+	}
+
+	/**
+	 * Close connections above this worker's share after their next response: Tomcat
+	 * answers that response with {@code Connection: close}, as it does when a connection
+	 * reaches {@code server.tomcat.max-keep-alive-requests}, and the client's next
+	 * connection goes through the balanced accept.
+	 */
+	private void handBackExcess() {
+		ConnectionBalance balance = this.gate.balance();
+		if (balance == null || !this.gate.isOpen() || isListenerClosed()) {
+			return;
+		}
+		this.handedBack.removeIf(SocketWrapperBase::isClosed);
+		int excess = balance.handBack((int) getConnectionCount() - this.handedBack.size(), System.nanoTime());
+		for (SocketWrapperBase<NioChannel> connection : getConnections()) {
+			if (excess <= 0) {
+				break;
+			}
+			if (!connection.isClosed() && this.handedBack.add(connection)) {
+				connection.setKeepAliveLeft(1);
+				excess--;
+			}
+		}
 	}
 
 	@Override

@@ -1,6 +1,7 @@
 package dev.bootcluster.server;
 
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -11,6 +12,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 class ConnectionBalanceTests {
+
+	private static final long MILLIS_100 = TimeUnit.MILLISECONDS.toNanos(100);
 
 	@TempDir
 	Path directory;
@@ -41,6 +44,53 @@ class ConnectionBalanceTests {
 		assertThat(busy.awaitTurn(() -> 7, () -> true)).isFalse();
 		stuck.publish(2);
 		assertThat(busy.awaitTurn(() -> 7, () -> true)).isTrue();
+	}
+
+	@Test
+	void aWorkerAboveItsShareHandsBackHalfItsLead() throws Exception {
+		ConnectionTable table = ConnectionTable.create(this.directory.resolve("connections"));
+		ConnectionBalance busy = new ConnectionBalance(ConnectionTable.open(table.file()), 0);
+		ConnectionBalance joined = new ConnectionBalance(ConnectionTable.open(table.file()), 1);
+		busy.publish(17);
+		joined.publish(1);
+		assertThat(busy.handBack(17, 0)).isEqualTo(8);
+		assertThat(joined.handBack(1, 0)).isZero();
+		joined.publish(15);
+		assertThat(busy.handBack(17, MILLIS_100)).isEqualTo(1);
+		assertThat(busy.handBack(16, MILLIS_100 * 2)).isZero();
+	}
+
+	@Test
+	void handBacksWhileTheLeadLastsAreSpacedOutTwiceAsFarEachTime() throws Exception {
+		ConnectionTable table = ConnectionTable.create(this.directory.resolve("connections"));
+		ConnectionBalance busy = new ConnectionBalance(ConnectionTable.open(table.file()), 0);
+		new ConnectionBalance(ConnectionTable.open(table.file()), 1).publish(1);
+		busy.publish(9);
+		long now = 1;
+		assertThat(busy.handBack(9, now)).isEqualTo(4);
+		// The connections came back: the next hand-back waits 100 ms, then 200, 400, ...
+		assertThat(busy.handBack(9, now + MILLIS_100 - 1)).isZero();
+		assertThat(busy.handBack(9, now += MILLIS_100)).isEqualTo(4);
+		assertThat(busy.handBack(9, now + MILLIS_100)).isZero();
+		assertThat(busy.handBack(9, now += 2 * MILLIS_100)).isEqualTo(4);
+		for (int i = 0; i < 10; i++) {
+			now += 64 * MILLIS_100;
+			assertThat(busy.handBack(9, now)).isEqualTo(4);
+		}
+		// At most every 3.2 s.
+		assertThat(busy.handBack(9, now + 32 * MILLIS_100 - 1)).isZero();
+		// Even again, the pause starts over at 100 ms.
+		assertThat(busy.handBack(2, now += 32 * MILLIS_100)).isZero();
+		assertThat(busy.handBack(9, now += 1)).isEqualTo(4);
+		assertThat(busy.handBack(9, now + MILLIS_100)).isEqualTo(4);
+	}
+
+	@Test
+	void aWorkerAloneHandsNothingBack() throws Exception {
+		ConnectionTable table = ConnectionTable.create(this.directory.resolve("connections"));
+		ConnectionBalance alone = new ConnectionBalance(table, 0);
+		alone.publish(40);
+		assertThat(alone.handBack(40, 0)).isZero();
 	}
 
 	@Test

@@ -1,8 +1,10 @@
 package dev.bootcluster.sample.e2e;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -10,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -321,6 +324,156 @@ class SharedPortClusterTests {
 		assertThat(this.cluster.readyWorkers()).containsOnlyKeys(0, 1);
 		assertThat(Scrape.of(this.cluster.managementPort()).value("cluster_restarts_total{reason=\"killed\"}"))
 			.isEqualTo(1);
+	}
+
+	@Test
+	@Order(6)
+	void keepAliveConnectionsMoveBackToARestartedWorker() throws Exception {
+		Map<Integer, Long> before = this.cluster.readyWorkers();
+		List<KeepAliveConnection> connections = new ArrayList<>();
+		try {
+			for (int i = 0; i < BURST_CONNECTIONS; i++) {
+				connections.add(new KeepAliveConnection(this.cluster.port()));
+			}
+			askWhoServes(connections);
+			// Killed, worker 1 drops its connections; their clients reconnect to worker
+			// 0,
+			// which then holds every one while worker 1 restarts.
+			this.cluster.signal(before.get(1), "KILL");
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> askWhoServes(connections).equals(Map.of(0, BURST_CONNECTIONS)));
+			await().atMost(ClusterProcess.STARTUP)
+				.until(() -> this.cluster.readyWorkers().get(1).longValue() != before.get(1));
+			// Clients that keep their connections stay on worker 0 unless it closes some:
+			// no connection here reaches the 100 requests after which Tomcat does. The
+			// balance closes some after a response; their clients reconnect to worker 1.
+			List<Map<Integer, Integer>> rounds = new ArrayList<>();
+			for (int round = 0; round < 40; round++) {
+				Map<Integer, Integer> perWorker = askWhoServes(connections);
+				rounds.add(perWorker);
+				if (perWorker.getOrDefault(1, 0) >= BURST_CONNECTIONS / 2 - 2) {
+					break;
+				}
+				Thread.sleep(50);
+			}
+			assertThat(rounds.get(rounds.size() - 1).getOrDefault(1, 0))
+				.as("connections per worker in each round: %s", rounds)
+				.isGreaterThanOrEqualTo(BURST_CONNECTIONS / 2 - 2);
+		}
+		finally {
+			for (KeepAliveConnection connection : connections) {
+				connection.close();
+			}
+		}
+	}
+
+	/**
+	 * One request on each connection, reconnecting a connection the server closed.
+	 * @return connections per worker id that answered
+	 */
+	private static Map<Integer, Integer> askWhoServes(List<KeepAliveConnection> connections) throws IOException {
+		Map<Integer, Integer> perWorker = new TreeMap<>();
+		for (KeepAliveConnection connection : connections) {
+			String body = connection.get("/api/whoami");
+			Matcher id = Pattern.compile("\"workerId\":(\\d+)").matcher(body);
+			assertThat(id.find()).as(body).isTrue();
+			perWorker.merge(Integer.valueOf(id.group(1)), 1, Integer::sum);
+		}
+		return perWorker;
+	}
+
+	/**
+	 * An HTTP/1.1 client on one connection at a time, kept open between requests unless
+	 * the server answers {@code Connection: close} or drops it.
+	 */
+	private static final class KeepAliveConnection implements AutoCloseable {
+
+		private final int port;
+
+		private Socket socket;
+
+		KeepAliveConnection(int port) {
+			this.port = port;
+		}
+
+		String get(String path) throws IOException {
+			try {
+				return send(path);
+			}
+			catch (IOException ex) {
+				// Dropped by a worker that died: once more on a new connection.
+				close();
+				return send(path);
+			}
+		}
+
+		private String send(String path) throws IOException {
+			if (this.socket == null) {
+				this.socket = new Socket("127.0.0.1", this.port);
+				this.socket.setSoTimeout(10_000);
+			}
+			this.socket.getOutputStream()
+				.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+			InputStream in = this.socket.getInputStream();
+			String status = line(in);
+			if (!status.startsWith("HTTP/1.1 200")) {
+				throw new IOException("Answered " + status);
+			}
+			int length = -1;
+			boolean chunked = false;
+			boolean close = false;
+			for (String header = line(in); !header.isEmpty(); header = line(in)) {
+				String lower = header.toLowerCase(Locale.ROOT);
+				if (lower.startsWith("content-length:")) {
+					length = Integer.parseInt(lower.substring(15).trim());
+				}
+				chunked |= lower.startsWith("transfer-encoding:") && lower.contains("chunked");
+				close |= lower.startsWith("connection:") && lower.contains("close");
+			}
+			StringBuilder body = new StringBuilder();
+			if (chunked) {
+				for (int size = Integer.parseInt(line(in).trim(), 16); size > 0; size = Integer
+					.parseInt(line(in).trim(), 16)) {
+					body.append(new String(in.readNBytes(size), StandardCharsets.UTF_8));
+					line(in);
+				}
+				line(in);
+			}
+			else {
+				body.append(new String(in.readNBytes(length), StandardCharsets.UTF_8));
+			}
+			if (close) {
+				close();
+			}
+			return body.toString();
+		}
+
+		private static String line(InputStream in) throws IOException {
+			StringBuilder line = new StringBuilder();
+			for (int c = in.read(); c != '\n'; c = in.read()) {
+				if (c < 0) {
+					throw new EOFException("Connection closed after \"" + line + "\"");
+				}
+				if (c != '\r') {
+					line.append((char) c);
+				}
+			}
+			return line.toString();
+		}
+
+		@Override
+		public void close() {
+			if (this.socket != null) {
+				try {
+					this.socket.close();
+				}
+				catch (IOException ex) {
+					// Closing only
+				}
+				this.socket = null;
+			}
+		}
+
 	}
 
 }
