@@ -8,9 +8,11 @@
 #   two-cores    -XX:ActiveProcessorCount=2 in the workers: G1, more compiler threads, an offload
 #                pool of 2 threads, and (a choice of yours) no pinning
 #   no-offload   app.cluster.offload.enabled=false: the primes run on the request threads
+#   no-hand-back app.cluster.worker.hand-back-connections=false: keep-alive connections stay with
+#                the worker that accepted them (until Tomcat's max-keep-alive-requests)
 # For each: keep-alive load (wrk, 2 threads, CONNECTIONS) on /api/primes?limit=20000 after a short
 # and after a long warm-up, requests/s and the 50th, 90th and 99th percentiles, and how the
-# connections of the long run split over the processes (sampled 2 s into it). An idle JVM of the
+# connections of each run split over the processes (sampled 2 s into it and 2 s before its end). An idle JVM of the
 # sample and a periodic gzip job run throughout, as on a real host. Writes docs/primes-tail.md.
 # Loopback only; every run is bounded.
 #
@@ -24,7 +26,9 @@ DURATION=${DURATION:-10s}
 SHORT_WARMUP=${SHORT_WARMUP:-4s}
 WARMUP=${WARMUP:-20s}
 CONNECTIONS=${CONNECTIONS:-32}
-VARIANTS=${VARIANTS:-plain cluster g1 two-cores no-offload}
+[[ $DURATION =~ ^[0-9]+s$ ]] && ((${DURATION%s} >= 5 && ${DURATION%s} <= 600)) ||
+	{ echo "DURATION is $DURATION; accepted: whole seconds from 5s to 600s, such as 10s" >&2; exit 1; }
+VARIANTS=${VARIANTS:-plain cluster g1 two-cores no-offload no-hand-back}
 PORT=${PORT:-18080}
 MANAGEMENT_PORT=${MANAGEMENT_PORT:-18081}
 PRIMES=/api/primes?limit=20000
@@ -43,7 +47,9 @@ start_variant() {
 		two-cores) launch "Cluster ready" --app.cluster.instances=2 \
 			"--app.cluster.worker.jvm-args[0]=-XX:ActiveProcessorCount=2" ;;
 		no-offload) launch "Cluster ready" --app.cluster.instances=2 --app.cluster.offload.enabled=false ;;
-		*) echo "unknown variant $1; known: plain cluster g1 two-cores no-offload" >&2; exit 1 ;;
+		no-hand-back) launch "Cluster ready" --app.cluster.instances=2 \
+			--app.cluster.worker.hand-back-connections=false ;;
+		*) echo "unknown variant $1; known: plain cluster g1 two-cores no-offload no-hand-back" >&2; exit 1 ;;
 	esac
 	[[ $1 == plain ]] || await_class_data
 }
@@ -78,6 +84,8 @@ for round in $(seq 1 "$ROUNDS"); do
 			wrk_pid=$!
 			sleep 2
 			split=$(connection_split)
+			sleep $((${DURATION%s} - 4))
+			split+=",$(connection_split)"
 			wait "$wrk_pid"
 			read -r rps p50 p90 p99 errors < <(distribution "$(cat "$WORK/wrk")")
 			results[$variant,$warmup,rps]+="$rps "
@@ -116,8 +124,10 @@ JVM of the sample and a gzip job (512 KB every 250 ms) ran throughout. Variants:
 cluster = primary + 2 workers with the defaults (each \`-XX:ActiveProcessorCount=1\`, so the serial collector, an \`@Offload\`
 pool of 1 thread, pinned to its CPU); g1 = the same with \`-XX:+UseG1GC\` in the workers; two-cores =
 \`-XX:ActiveProcessorCount=2\` in the workers (G1, an offload pool of 2 threads, not pinned); no-offload =
-\`app.cluster.offload.enabled=false\` (the primes run on the request threads). Connections: how the keep-alive connections of
-each run split over the processes, 2 s into it, per round.
+\`app.cluster.offload.enabled=false\` (the primes run on the request threads); no-hand-back =
+\`app.cluster.worker.hand-back-connections=false\` (keep-alive connections stay with the worker that accepted them until
+Tomcat's \`max-keep-alive-requests\`, 100). Connections: how the keep-alive connections of each run split over the processes,
+2 s into it and 2 s before its end, per round.
 
 | warm-up | variant | requests/s | p50 (ms) | p90 (ms) | p99 (ms) | requests/s / plain | p99 / plain | connections per process | errors per round |
 |---|---|---|---|---|---|---|---|---|---|

@@ -295,6 +295,16 @@ public class ClusterProperties {
 		private boolean gentleStart = true;
 
 		/**
+		 * Whether a worker (Tomcat) that holds more than one connection above the least
+		 * loaded worker closes half of that lead after their next responses ('Connection:
+		 * close'), so that the clients' new connections even out the split. While the
+		 * lead lasts, this happens at most every 100ms, twice as long each time up to
+		 * 3.2s. Off: keep-alive connections stay with the worker that accepted them until
+		 * 'server.tomcat.max-keep-alive-requests'.
+		 */
+		private boolean handBackConnections = true;
+
+		/**
 		 * Resident memory above which a worker is replaced the way a reload replaces it
 		 * (its replacement ready first, then it drains), such as 700MB. Compared with the
 		 * process's resident set, as the kernel (and its OOM killer) counts it: set it
@@ -334,6 +344,14 @@ public class ClusterProperties {
 
 		public void setJvmArgs(List<String> jvmArgs) {
 			this.jvmArgs = jvmArgs;
+		}
+
+		public boolean isHandBackConnections() {
+			return this.handBackConnections;
+		}
+
+		public void setHandBackConnections(boolean handBackConnections) {
+			this.handBackConnections = handBackConnections;
 		}
 
 		public boolean isGentleStart() {

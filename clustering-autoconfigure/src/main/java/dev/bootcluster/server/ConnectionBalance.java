@@ -44,6 +44,8 @@ public final class ConnectionBalance {
 
 	private final int slot;
 
+	private final boolean handsBack;
+
 	private boolean withdrawn;
 
 	/** The other slots' change count when a wait last ran out, or -1. */
@@ -55,16 +57,29 @@ public final class ConnectionBalance {
 	private long handBackPause = MIN_HAND_BACK_PAUSE_NANOS;
 
 	/**
-	 * Take part in the balance through a slot of the table the primary created.
+	 * Take part in the balance through a slot of the table the primary created, handing
+	 * connections above this worker's share back.
 	 * @param table the table
 	 * @param slot this worker's slot
 	 */
 	public ConnectionBalance(ConnectionTable table, int slot) {
+		this(table, slot, true);
+	}
+
+	/**
+	 * Take part in the balance through a slot of the table the primary created.
+	 * @param table the table
+	 * @param slot this worker's slot
+	 * @param handsBack whether {@link #handBack(int, long)} hands connections back, or
+	 * always answers 0
+	 */
+	public ConnectionBalance(ConnectionTable table, int slot, boolean handsBack) {
 		if (slot < 0 || slot >= ConnectionTable.SLOTS) {
 			throw new IllegalArgumentException("No slot " + slot + " in a table of " + ConnectionTable.SLOTS);
 		}
 		this.table = table;
 		this.slot = slot;
+		this.handsBack = handsBack;
 	}
 
 	/**
@@ -120,9 +135,13 @@ public final class ConnectionBalance {
 	 * @param held connections this worker holds, counted as published, less those already
 	 * handed back and not yet closed
 	 * @param now {@link System#nanoTime()}
-	 * @return connections to hand back, 0 or more
+	 * @return connections to hand back, 0 or more; always 0 when this balance does not
+	 * hand connections back
 	 */
 	public synchronized int handBack(int held, long now) {
+		if (!this.handsBack) {
+			return 0;
+		}
 		int lead = held - leastHeldByOthers();
 		if (lead <= 1) {
 			this.handBackPause = MIN_HAND_BACK_PAUSE_NANOS;

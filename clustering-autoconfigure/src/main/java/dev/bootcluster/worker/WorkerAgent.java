@@ -87,7 +87,7 @@ public final class WorkerAgent implements ApplicationListener<ApplicationEvent> 
 			thread.setDaemon(true);
 			return thread;
 		});
-		joinConnectionBalance(launch);
+		joinConnectionBalance(launch, properties.getWorker().isHandBackConnections());
 		PrimaryWatch watch = new PrimaryWatch(launch);
 		SingletonJobs singletonJobs = new SingletonJobs();
 		WorkerMetrics metrics = new WorkerMetrics();
@@ -114,14 +114,14 @@ public final class WorkerAgent implements ApplicationListener<ApplicationEvent> 
 		}
 	}
 
-	private static void joinConnectionBalance(WorkerLaunch launch) {
+	private static void joinConnectionBalance(WorkerLaunch launch, boolean handBack) {
 		Path table = launch.connectionTable();
 		if (table == null) {
 			return;
 		}
 		try {
 			AcceptGate.inheritedSocket()
-				.balanceWith(new ConnectionBalance(ConnectionTable.open(table), launch.connectionSlot()));
+				.balanceWith(new ConnectionBalance(ConnectionTable.open(table), launch.connectionSlot(), handBack));
 		}
 		catch (IOException | RuntimeException ex) {
 			logger.warn("Taking connections unbalanced: cannot open " + table + " (" + ex + ")");

@@ -94,6 +94,17 @@ class ConnectionBalanceTests {
 	}
 
 	@Test
+	void aWorkerThatDoesNotHandBackStillWaitsForItsTurn() throws Exception {
+		ConnectionTable table = ConnectionTable.create(this.directory.resolve("connections"));
+		ConnectionBalance busy = new ConnectionBalance(table, 0, false);
+		new ConnectionBalance(table, 1).publish(1);
+		busy.publish(16);
+		assertThat(busy.handBack(16, 0)).isZero();
+		assertThat(busy.handBack(16, 10 * MILLIS_100)).isZero();
+		assertThat(busy.awaitTurn(() -> 16, () -> true)).isTrue();
+	}
+
+	@Test
 	void workersThatTakeNoConnectionsAreLeftOut() throws Exception {
 		ConnectionTable table = ConnectionTable.create(this.directory.resolve("connections"));
 		ConnectionBalance busy = new ConnectionBalance(ConnectionTable.open(table.file()), 0);
