@@ -57,16 +57,6 @@ public final class ConnectionBalance {
 	private long handBackPause = MIN_HAND_BACK_PAUSE_NANOS;
 
 	/**
-	 * Take part in the balance through a slot of the table the primary created, handing
-	 * connections above this worker's share back.
-	 * @param table the table
-	 * @param slot this worker's slot
-	 */
-	public ConnectionBalance(ConnectionTable table, int slot) {
-		this(table, slot, true);
-	}
-
-	/**
 	 * Take part in the balance through a slot of the table the primary created.
 	 * @param table the table
 	 * @param slot this worker's slot

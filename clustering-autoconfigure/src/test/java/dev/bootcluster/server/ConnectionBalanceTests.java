@@ -21,8 +21,8 @@ class ConnectionBalanceTests {
 	@Test
 	void aWorkerHoldingMoreThanItsShareWaitsAndOneWithinItsShareDoesNot() throws Exception {
 		ConnectionTable table = ConnectionTable.create(this.directory.resolve("connections"));
-		ConnectionBalance busy = new ConnectionBalance(ConnectionTable.open(table.file()), 0);
-		ConnectionBalance idle = new ConnectionBalance(ConnectionTable.open(table.file()), 1);
+		ConnectionBalance busy = new ConnectionBalance(ConnectionTable.open(table.file()), 0, true);
+		ConnectionBalance idle = new ConnectionBalance(ConnectionTable.open(table.file()), 1, true);
 		busy.publish(5);
 		idle.publish(1);
 		assertThat(busy.awaitTurn(() -> 5, () -> true)).isTrue();
@@ -34,8 +34,8 @@ class ConnectionBalanceTests {
 	@Test
 	void aWaitThatRanOutIsNotRepeatedUntilAnotherWorkersCountMoves() throws Exception {
 		ConnectionTable table = ConnectionTable.create(this.directory.resolve("connections"));
-		ConnectionBalance busy = new ConnectionBalance(ConnectionTable.open(table.file()), 0);
-		ConnectionBalance stuck = new ConnectionBalance(ConnectionTable.open(table.file()), 1);
+		ConnectionBalance busy = new ConnectionBalance(ConnectionTable.open(table.file()), 0, true);
+		ConnectionBalance stuck = new ConnectionBalance(ConnectionTable.open(table.file()), 1, true);
 		busy.publish(5);
 		stuck.publish(1);
 		assertThat(busy.awaitTurn(() -> 5, () -> true)).isTrue();
@@ -49,8 +49,8 @@ class ConnectionBalanceTests {
 	@Test
 	void aWorkerAboveItsShareHandsBackHalfItsLead() throws Exception {
 		ConnectionTable table = ConnectionTable.create(this.directory.resolve("connections"));
-		ConnectionBalance busy = new ConnectionBalance(ConnectionTable.open(table.file()), 0);
-		ConnectionBalance joined = new ConnectionBalance(ConnectionTable.open(table.file()), 1);
+		ConnectionBalance busy = new ConnectionBalance(ConnectionTable.open(table.file()), 0, true);
+		ConnectionBalance joined = new ConnectionBalance(ConnectionTable.open(table.file()), 1, true);
 		busy.publish(17);
 		joined.publish(1);
 		assertThat(busy.handBack(17, 0)).isEqualTo(8);
@@ -63,8 +63,8 @@ class ConnectionBalanceTests {
 	@Test
 	void handBacksWhileTheLeadLastsAreSpacedOutTwiceAsFarEachTime() throws Exception {
 		ConnectionTable table = ConnectionTable.create(this.directory.resolve("connections"));
-		ConnectionBalance busy = new ConnectionBalance(ConnectionTable.open(table.file()), 0);
-		new ConnectionBalance(ConnectionTable.open(table.file()), 1).publish(1);
+		ConnectionBalance busy = new ConnectionBalance(ConnectionTable.open(table.file()), 0, true);
+		new ConnectionBalance(ConnectionTable.open(table.file()), 1, true).publish(1);
 		busy.publish(9);
 		long now = 1;
 		assertThat(busy.handBack(9, now)).isEqualTo(4);
@@ -88,7 +88,7 @@ class ConnectionBalanceTests {
 	@Test
 	void aWorkerAloneHandsNothingBack() throws Exception {
 		ConnectionTable table = ConnectionTable.create(this.directory.resolve("connections"));
-		ConnectionBalance alone = new ConnectionBalance(table, 0);
+		ConnectionBalance alone = new ConnectionBalance(table, 0, true);
 		alone.publish(40);
 		assertThat(alone.handBack(40, 0)).isZero();
 	}
@@ -97,7 +97,7 @@ class ConnectionBalanceTests {
 	void aWorkerThatDoesNotHandBackStillWaitsForItsTurn() throws Exception {
 		ConnectionTable table = ConnectionTable.create(this.directory.resolve("connections"));
 		ConnectionBalance busy = new ConnectionBalance(table, 0, false);
-		new ConnectionBalance(table, 1).publish(1);
+		new ConnectionBalance(table, 1, true).publish(1);
 		busy.publish(16);
 		assertThat(busy.handBack(16, 0)).isZero();
 		assertThat(busy.handBack(16, 10 * MILLIS_100)).isZero();
@@ -107,9 +107,9 @@ class ConnectionBalanceTests {
 	@Test
 	void workersThatTakeNoConnectionsAreLeftOut() throws Exception {
 		ConnectionTable table = ConnectionTable.create(this.directory.resolve("connections"));
-		ConnectionBalance busy = new ConnectionBalance(ConnectionTable.open(table.file()), 0);
-		ConnectionBalance draining = new ConnectionBalance(ConnectionTable.open(table.file()), 1);
-		ConnectionBalance killed = new ConnectionBalance(ConnectionTable.open(table.file()), 2);
+		ConnectionBalance busy = new ConnectionBalance(ConnectionTable.open(table.file()), 0, true);
+		ConnectionBalance draining = new ConnectionBalance(ConnectionTable.open(table.file()), 1, true);
+		ConnectionBalance killed = new ConnectionBalance(ConnectionTable.open(table.file()), 2, true);
 		busy.publish(9);
 		draining.publish(1);
 		killed.publish(1);
@@ -123,8 +123,8 @@ class ConnectionBalanceTests {
 	@Test
 	void anAcceptorThatStopsWantingToAcceptStopsWaiting() throws Exception {
 		ConnectionTable table = ConnectionTable.create(this.directory.resolve("connections"));
-		ConnectionBalance busy = new ConnectionBalance(table, 0);
-		new ConnectionBalance(table, 1).publish(1);
+		ConnectionBalance busy = new ConnectionBalance(table, 0, true);
+		new ConnectionBalance(table, 1, true).publish(1);
 		busy.publish(5);
 		assertThat(busy.awaitTurn(() -> 5, () -> false)).isFalse();
 	}
@@ -132,7 +132,7 @@ class ConnectionBalanceTests {
 	@Test
 	void slotsAreBounded() throws Exception {
 		ConnectionTable table = ConnectionTable.create(this.directory.resolve("connections"));
-		assertThatIllegalArgumentException().isThrownBy(() -> new ConnectionBalance(table, 256))
+		assertThatIllegalArgumentException().isThrownBy(() -> new ConnectionBalance(table, 256, true))
 			.withMessage("No slot 256 in a table of 256");
 	}
 
