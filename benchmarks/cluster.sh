@@ -40,14 +40,6 @@ start_app() { # plain | pinned | shared | cluster (the defaults) [extra args...]
 	esac
 }
 
-# smaps_rollup field (Pss, Rss) summed over the app's processes, in MB: a page mapped by several
-# processes counts once in the Pss sum, once per process in the Rss sum.
-memory_mb() { # field pid...
-	local field=$1; shift
-	for pid in "$@"; do awk -v f="$field:" '$1 == f {print $2}' "/proc/$pid/smaps_rollup" 2>/dev/null || true; done |
-		awk '{s += $1} END {printf "%.0f", s / 1024}'
-}
-
 declare -A results
 MODES="plain pinned shared"
 [[ -n ${STOPS_ONLY:-} ]] && ROUNDS=0

@@ -109,6 +109,20 @@ median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2
 m() { tr ' ' '\n' <<<"$1" | grep -v '^$' | median; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 
+# smaps_rollup field (Pss, Rss) summed over the app's processes, in MB: a page mapped by several
+# processes counts once in the Pss sum, once per process in the Rss sum.
+memory_mb() { # field pid...
+	local field=$1; shift
+	for pid in "$@"; do awk -v f="$field:" '$1 == f {print $2}' "/proc/$pid/smaps_rollup" 2>/dev/null || true; done |
+		awk '{s += $1} END {printf "%.0f", s / 1024}'
+}
+
+# Young collections of the given JVMs since their start (jstat -gcutil), summed: "count seconds"
+young_collections() { # pid...
+	for pid in "$@"; do jstat -gcutil "$pid" | awk 'NR == 2 {print $7, $8}'; done |
+		awk '{c += $1; s += $2} END {printf "%d %.3f\n", c, s}'
+}
+
 # The primary's children, without the class data archive's training run.
 worker_pids() {
 	for pid in $(pgrep -P "$APP_PID"); do

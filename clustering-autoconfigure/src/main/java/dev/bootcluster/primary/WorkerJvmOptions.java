@@ -13,8 +13,9 @@ import java.util.stream.Stream;
  * Sizes each worker so that N workers on C cores do not each believe they own the whole
  * machine: a share of the cores, of the maximum heap and of the initial heap, unless the
  * user chose those flags. The initial heap matters for memory: with one core a worker
- * runs the serial collector, whose young generation is a fixed part of the initial heap
- * and is touched whole before the first collection.
+ * runs the serial collector, whose young generation is a fixed part of the initial heap,
+ * touched whole before the first collection and kept, so by default a worker starts with
+ * half its share of the JVM's default initial heap and grows from there as it needs.
  */
 final class WorkerJvmOptions {
 
@@ -23,6 +24,13 @@ final class WorkerJvmOptions {
 
 	/** The JVM's own default for {@code -XX:InitialRAMPercentage}. */
 	static final double DEFAULT_INITIAL_RAM_PERCENTAGE = 1.5625;
+
+	/**
+	 * What the workers' initial heaps add up to unless the primary sets
+	 * {@code -XX:InitialRAMPercentage}: half the JVM's default (measured in
+	 * {@code benchmarks/worker-heap.sh}).
+	 */
+	static final double WORKERS_INITIAL_RAM_PERCENTAGE = DEFAULT_INITIAL_RAM_PERCENTAGE / 2;
 
 	private WorkerJvmOptions() {
 	}
@@ -48,7 +56,7 @@ final class WorkerJvmOptions {
 				share(all, userOptions, "-XX:MaxRAMPercentage", DEFAULT_MAX_RAM_PERCENTAGE, workers, options);
 			}
 			if (!chosen(all, "-Xms", "-XX:InitialHeapSize", "-XX:MinHeapSize")) {
-				share(all, userOptions, "-XX:InitialRAMPercentage", DEFAULT_INITIAL_RAM_PERCENTAGE, workers, options);
+				share(all, userOptions, "-XX:InitialRAMPercentage", WORKERS_INITIAL_RAM_PERCENTAGE, workers, options);
 			}
 		}
 		options.addAll(userOptions);
@@ -76,7 +84,7 @@ final class WorkerJvmOptions {
 
 	/**
 	 * Adds a worker's share of a percentage of the memory, the primary's value (or the
-	 * JVM's default) divided by the number of workers, unless the user's worker options
+	 * given default) divided by the number of workers, unless the user's worker options
 	 * set that percentage themselves.
 	 */
 	private static void share(Map<String, String> all, List<String> userOptions, String key, double defaultPercentage,

@@ -9,15 +9,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 class WorkerJvmOptionsTests {
 
 	@Test
-	void eachWorkerGetsItsShareOfCoresAndOfTheMaximumAndInitialHeap() {
+	void eachWorkerGetsItsShareOfCoresAndOfTheMaximumHeapAndHalfItsShareOfTheInitialHeap() {
 		assertThat(WorkerJvmOptions.forWorker(List.of("-Dx=y"), List.of(), 8, 4)).containsExactly(
-				"-XX:ActiveProcessorCount=2", "-XX:MaxRAMPercentage=6.25", "-XX:InitialRAMPercentage=0.3906");
+				"-XX:ActiveProcessorCount=2", "-XX:MaxRAMPercentage=6.25", "-XX:InitialRAMPercentage=0.1953");
 	}
 
 	@Test
 	void moreWorkersThanCoresStillGiveEachOneCore() {
 		assertThat(WorkerJvmOptions.forWorker(List.of(), List.of(), 2, 3)).contains("-XX:ActiveProcessorCount=1",
-				"-XX:MaxRAMPercentage=8.3333", "-XX:InitialRAMPercentage=0.5208");
+				"-XX:MaxRAMPercentage=8.3333", "-XX:InitialRAMPercentage=0.2604");
 	}
 
 	@Test
@@ -33,9 +33,9 @@ class WorkerJvmOptionsTests {
 				WorkerJvmOptions.forWorker(List.of("-Xmx1g", "-Xms64m", "-XX:ActiveProcessorCount=3"), List.of(), 8, 4))
 			.isEmpty();
 		assertThat(WorkerJvmOptions.forWorker(List.of("-Xmx1g"), List.of(), 8, 4))
-			.containsExactly("-XX:ActiveProcessorCount=2", "-XX:InitialRAMPercentage=0.3906");
+			.containsExactly("-XX:ActiveProcessorCount=2", "-XX:InitialRAMPercentage=0.1953");
 		assertThat(WorkerJvmOptions.forWorker(List.of(), List.of("-XX:MaxRAMPercentage=30", "-Xss1m"), 8, 4))
-			.containsExactly("-XX:ActiveProcessorCount=2", "-XX:InitialRAMPercentage=0.3906", "-XX:MaxRAMPercentage=30",
+			.containsExactly("-XX:ActiveProcessorCount=2", "-XX:InitialRAMPercentage=0.1953", "-XX:MaxRAMPercentage=30",
 					"-Xss1m");
 		assertThat(WorkerJvmOptions.forWorker(List.of(), List.of("-XX:InitialHeapSize=32m"), 8, 4))
 			.containsExactly("-XX:ActiveProcessorCount=2", "-XX:MaxRAMPercentage=6.25", "-XX:InitialHeapSize=32m");
