@@ -10,14 +10,22 @@
 #   no-offload   app.cluster.offload.enabled=false: the primes run on the request threads
 #   no-hand-back app.cluster.worker.hand-back-connections=false: keep-alive connections stay with
 #                the worker that accepted them (until Tomcat's max-keep-alive-requests)
+#   shared       app.cluster.worker.cpu-affinity=off: both workers on both CPUs, each with an
+#                offload pool of 2 threads (4 CPU-bound threads on 2 cores)
+#   floating     cpu-affinity=off with app.cluster.offload.threads=1: both workers on both CPUs
+#                with one offload thread each, so the kernel may move either off a busy CPU
+#   big-young    -Xmn1g -Xmx2g in the workers: an eden no run fills, so no young collection
+#                pauses a worker while it is measured (the serial collector's pauses as a suspect)
 # For each: keep-alive load (wrk, 2 threads, CONNECTIONS) on /api/primes?limit=20000 after a short
 # and after a long warm-up, requests/s and the 50th, 90th and 99th percentiles, and how the
-# connections of each run split over the processes (sampled 2 s into it and 2 s before its end). An idle JVM of the
-# sample and a periodic gzip job run throughout, as on a real host. Writes docs/primes-tail.md.
+# connections of each run split over the processes (sampled 2 s into it and 2 s before its end), and
+# the serving JVMs' young collections during each run. An idle JVM of the sample and a periodic gzip
+# job run throughout, as on a real host, unless ALONE=1. Writes docs/primes-tail.md.
 # Loopback only; every run is bounded.
 #
 #   benchmarks/primes-tail.sh
 #   ROUNDS=5 VARIANTS="plain cluster" benchmarks/primes-tail.sh
+#   ALONE=1 VARIANTS="plain cluster" benchmarks/primes-tail.sh   # without the idle JVM and gzip job
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,7 +36,7 @@ WARMUP=${WARMUP:-20s}
 CONNECTIONS=${CONNECTIONS:-32}
 [[ $DURATION =~ ^[0-9]+s$ ]] && ((${DURATION%s} >= 5 && ${DURATION%s} <= 600)) ||
 	{ echo "DURATION is $DURATION; accepted: whole seconds from 5s to 600s, such as 10s" >&2; exit 1; }
-VARIANTS=${VARIANTS:-plain cluster g1 two-cores no-offload no-hand-back}
+VARIANTS=${VARIANTS:-plain cluster g1 two-cores no-offload no-hand-back shared floating big-young}
 PORT=${PORT:-18080}
 MANAGEMENT_PORT=${MANAGEMENT_PORT:-18081}
 PRIMES=/api/primes?limit=20000
@@ -37,7 +45,12 @@ WORK=$(mktemp -d)
 # shellcheck source=common.sh
 source benchmarks/common.sh
 trap finish EXIT
-start_companions
+beside="An idle JVM of the sample and a gzip job (512 KB every 250 ms) ran throughout."
+if [[ ${ALONE:-} == 1 ]]; then
+	beside="Nothing else ran beside the server and wrk (ALONE=1)."
+else
+	start_companions
+fi
 
 start_variant() {
 	case $1 in
@@ -49,7 +62,13 @@ start_variant() {
 		no-offload) launch "Cluster ready" --app.cluster.instances=2 --app.cluster.offload.enabled=false ;;
 		no-hand-back) launch "Cluster ready" --app.cluster.instances=2 \
 			--app.cluster.worker.hand-back-connections=false ;;
-		*) echo "unknown variant $1; known: plain cluster g1 two-cores no-offload no-hand-back" >&2; exit 1 ;;
+		shared) launch "Cluster ready" --app.cluster.instances=2 --app.cluster.worker.cpu-affinity=off ;;
+		floating) launch "Cluster ready" --app.cluster.instances=2 --app.cluster.worker.cpu-affinity=off \
+			--app.cluster.offload.threads=1 ;;
+		big-young) launch "Cluster ready" --app.cluster.instances=2 "--app.cluster.worker.jvm-args[0]=-Xmn1g" \
+			"--app.cluster.worker.jvm-args[1]=-Xmx2g" ;;
+		*) echo "unknown variant $1; known: plain cluster g1 two-cores no-offload no-hand-back shared floating big-young" >&2
+			exit 1 ;;
 	esac
 	[[ $1 == plain ]] || await_class_data
 }
@@ -63,6 +82,15 @@ distribution() {
 	p99=$(to_ms "$(awk '$1 == "99%" {print $2}' <<<"$1")")
 	errors=$(awk '/Socket errors:/ {gsub(",", ""); print $4 + $6 + $8 + $10} /Non-2xx/ {print $NF}' <<<"$1" | paste -sd+ | bc)
 	echo "$rps $p50 $p90 $p99 ${errors:-0}"
+}
+
+# Young collections so far of the serving JVMs (the plain one, or the workers)
+serving_collections() {
+	local pids count
+	if [[ $1 == plain ]]; then pids=$APP_PID; else pids=$(worker_pids); fi
+	# shellcheck disable=SC2086
+	read -r count _ < <(young_collections $pids)
+	echo "$count"
 }
 
 # Connections on the port per process, largest first: "17/15"
@@ -80,6 +108,7 @@ for round in $(seq 1 "$ROUNDS"); do
 			duration=$SHORT_WARMUP
 			[[ $warmup == long ]] && duration=$WARMUP
 			wrk -t2 -c"$CONNECTIONS" -d"$duration" "http://127.0.0.1:$PORT$PRIMES" >/dev/null
+			collections=$(serving_collections "$variant")
 			wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency "http://127.0.0.1:$PORT$PRIMES" >"$WORK/wrk" &
 			wrk_pid=$!
 			sleep 2
@@ -87,6 +116,7 @@ for round in $(seq 1 "$ROUNDS"); do
 			sleep $((${DURATION%s} - 4))
 			split+=",$(connection_split)"
 			wait "$wrk_pid"
+			collections=$(($(serving_collections "$variant") - collections))
 			read -r rps p50 p90 p99 errors < <(distribution "$(cat "$WORK/wrk")")
 			results[$variant,$warmup,rps]+="$rps "
 			results[$variant,$warmup,p50]+="$p50 "
@@ -94,7 +124,8 @@ for round in $(seq 1 "$ROUNDS"); do
 			results[$variant,$warmup,p99]+="$p99 "
 			results[$variant,$warmup,split]+="$split "
 			results[$variant,$warmup,errors]+="$errors "
-			echo "round $round $variant $warmup: $rps req/s, p50 $p50, p90 $p90, p99 $p99 ms, connections $split, errors $errors"
+			results[$variant,$warmup,gcs]+="$collections "
+			echo "round $round $variant $warmup: $rps req/s, p50 $p50, p90 $p90, p99 $p99 ms, connections $split, young collections $collections, errors $errors"
 		done
 		stop_app
 	done
@@ -109,7 +140,7 @@ for warmup in short long; do
 		p99=$(m "${results[$variant,$warmup,p99]}")
 		vs="| | "
 		[[ -n ${results[plain,$warmup,rps]:-} ]] && vs="| $(ratio "$rps" "$base_rps") | $(ratio "$p99" "$base_p99") "
-		table+="| $warmup | $variant | $rps | $(m "${results[$variant,$warmup,p50]}") | $(m "${results[$variant,$warmup,p90]}") | $p99 $vs| ${results[$variant,$warmup,split]}| ${results[$variant,$warmup,errors]}|"$'\n'
+		table+="| $warmup | $variant | $rps | $(m "${results[$variant,$warmup,p50]}") | $(m "${results[$variant,$warmup,p90]}") | $p99 $vs| ${results[$variant,$warmup,split]}| ${results[$variant,$warmup,gcs]}| ${results[$variant,$warmup,errors]}|"$'\n'
 	done
 done
 all=""
@@ -119,18 +150,21 @@ report="# The CPU-bound tail
 
 Produced by \`benchmarks/primes-tail.sh\` on $(date -u +%Y-%m-%d) on $(machine); numbers are what that run printed.
 \`/api/primes?limit=20000\` under wrk (2 threads, $CONNECTIONS keep-alive connections, $DURATION per measurement, on the same cores as
-the server), after a warm-up of $SHORT_WARMUP (short) and after $WARMUP more (long), medians of $ROUNDS alternating rounds. An idle
-JVM of the sample and a gzip job (512 KB every 250 ms) ran throughout. Variants: plain = one JVM (\`app.cluster.enabled=false\`);
+the server), after a warm-up of $SHORT_WARMUP (short) and after $WARMUP more (long), medians of $ROUNDS alternating rounds. $beside Variants: plain = one JVM (\`app.cluster.enabled=false\`);
 cluster = primary + 2 workers with the defaults (each \`-XX:ActiveProcessorCount=1\`, so the serial collector, an \`@Offload\`
 pool of 1 thread, pinned to its CPU); g1 = the same with \`-XX:+UseG1GC\` in the workers; two-cores =
 \`-XX:ActiveProcessorCount=2\` in the workers (G1, an offload pool of 2 threads, not pinned); no-offload =
 \`app.cluster.offload.enabled=false\` (the primes run on the request threads); no-hand-back =
 \`app.cluster.worker.hand-back-connections=false\` (keep-alive connections stay with the worker that accepted them until
-Tomcat's \`max-keep-alive-requests\`, 100). Connections: how the keep-alive connections of each run split over the processes,
-2 s into it and 2 s before its end, per round.
+Tomcat's \`max-keep-alive-requests\`, 100); shared = \`app.cluster.worker.cpu-affinity=off\` (both workers on both CPUs, an
+offload pool of 2 threads each); floating = the same with \`app.cluster.offload.threads=1\` (one offload thread per worker, free
+to move between the CPUs); big-young = \`-Xmn1g -Xmx2g\` in the workers (an eden no run fills: no young collection while
+measured). Connections: how the keep-alive connections of each run split over the processes,
+2 s into it and 2 s before its end, per round; young collections: how many the serving JVMs (one JVM, or both workers)
+made during each measured run (\`jstat -gcutil\`).
 
-| warm-up | variant | requests/s | p50 (ms) | p90 (ms) | p99 (ms) | requests/s / plain | p99 / plain | connections per process | errors per round |
-|---|---|---|---|---|---|---|---|---|---|
+| warm-up | variant | requests/s | p50 (ms) | p90 (ms) | p99 (ms) | requests/s / plain | p99 / plain | connections per process | young collections per round | errors per round |
+|---|---|---|---|---|---|---|---|---|---|---|
 $table
 All rounds: $all
 "
