@@ -36,6 +36,8 @@ WARMUP=${WARMUP:-20s}
 CONNECTIONS=${CONNECTIONS:-32}
 [[ $DURATION =~ ^[0-9]+s$ ]] && ((${DURATION%s} >= 5 && ${DURATION%s} <= 600)) ||
 	{ echo "DURATION is $DURATION; accepted: whole seconds from 5s to 600s, such as 10s" >&2; exit 1; }
+ALONE=${ALONE:-0}
+[[ $ALONE =~ ^[01]$ ]] || { echo "ALONE is $ALONE; accepted: 1 (nothing else beside the server and wrk) or 0" >&2; exit 1; }
 VARIANTS=${VARIANTS:-plain cluster g1 two-cores no-offload no-hand-back shared floating big-young}
 PORT=${PORT:-18080}
 MANAGEMENT_PORT=${MANAGEMENT_PORT:-18081}
@@ -46,7 +48,7 @@ WORK=$(mktemp -d)
 source benchmarks/common.sh
 trap finish EXIT
 beside="An idle JVM of the sample and a gzip job (512 KB every 250 ms) ran throughout."
-if [[ ${ALONE:-} == 1 ]]; then
+if ((ALONE)); then
 	beside="Nothing else ran beside the server and wrk (ALONE=1)."
 else
 	start_companions
