@@ -4,9 +4,10 @@
 # load and gives nothing back without a full collection, where one JVM's G1 sizes its young
 # generation to the load and returns what it does not use. Compares one plain JVM with clusters of
 # 2 workers whose -XX:InitialRAMPercentage is one JVM's default (1.5625 %) divided by N (share),
-# by 2N (half) and by 4N (quarter): requests/s and p99 of /api/data and /api/primes, Pss and Rss
-# summed over the processes, and the workers' young collections (count, seconds). An idle JVM and
-# a periodic gzip job run beside it, as on a real host. Writes docs/worker-heap.md.
+# by 2N (half, the default since 2026-12-06) and by 4N (quarter): requests/s and p99 of /api/data
+# and /api/primes, Pss and Rss summed over the processes, and the workers' young collections
+# (count, seconds). An idle JVM and a periodic gzip job run beside it, as on a real host. Writes
+# docs/worker-heap.md.
 # Loopback only; every run is bounded.
 #
 #   benchmarks/worker-heap.sh
@@ -18,6 +19,13 @@ ROUNDS=${ROUNDS:-5}
 DURATION=${DURATION:-10s}
 WARMUP=${WARMUP:-8s}
 CONNECTIONS=${CONNECTIONS:-32}
+for setting in DURATION WARMUP; do
+	value=${!setting}
+	[[ $value =~ ^[0-9]+s$ ]] && ((${value%s} >= 1 && ${value%s} <= 600)) ||
+		{ echo "$setting is $value; accepted: whole seconds from 1s to 600s, such as 10s" >&2; exit 1; }
+done
+[[ $CONNECTIONS =~ ^[0-9]+$ ]] && ((CONNECTIONS >= 2 && CONNECTIONS <= 1000)) ||
+	{ echo "CONNECTIONS is $CONNECTIONS; accepted: 2 to 1000" >&2; exit 1; }
 VARIANTS=${VARIANTS:-plain share half quarter}
 PORT=${PORT:-18080}
 MANAGEMENT_PORT=${MANAGEMENT_PORT:-18081}
