@@ -11,6 +11,13 @@ for tool in wrk curl bc; do
 done
 [[ -f $JAR ]] || ./mvnw -B -q -DskipTests install
 
+# require_seconds NAME MIN MAX: stop unless the setting NAME holds whole seconds ("10s") from MIN to MAX
+require_seconds() {
+	local value=${!1}
+	[[ $value =~ ^[0-9]+s$ ]] && ((${value%s} >= $2 && ${value%s} <= $3)) ||
+		{ echo "$1 is $value; accepted: whole seconds from $2s to $3s, such as 10s" >&2; exit 1; }
+}
+
 # launch "line to wait for" java-args... ; the application's arguments follow the jar
 launch() {
 	local ready=$1; shift

@@ -34,8 +34,6 @@ DURATION=${DURATION:-10s}
 SHORT_WARMUP=${SHORT_WARMUP:-4s}
 WARMUP=${WARMUP:-20s}
 CONNECTIONS=${CONNECTIONS:-32}
-[[ $DURATION =~ ^[0-9]+s$ ]] && ((${DURATION%s} >= 5 && ${DURATION%s} <= 600)) ||
-	{ echo "DURATION is $DURATION; accepted: whole seconds from 5s to 600s, such as 10s" >&2; exit 1; }
 ALONE=${ALONE:-0}
 [[ $ALONE =~ ^[01]$ ]] || { echo "ALONE is $ALONE; accepted: 1 (nothing else beside the server and wrk) or 0" >&2; exit 1; }
 VARIANTS=${VARIANTS:-plain cluster g1 two-cores no-offload no-hand-back shared floating big-young}
@@ -46,6 +44,7 @@ OUT=docs/primes-tail.md
 WORK=$(mktemp -d)
 # shellcheck source=common.sh
 source benchmarks/common.sh
+require_seconds DURATION 5 600
 trap finish EXIT
 beside="An idle JVM of the sample and a gzip job (512 KB every 250 ms) ran throughout."
 if ((ALONE)); then

@@ -19,11 +19,6 @@ ROUNDS=${ROUNDS:-5}
 DURATION=${DURATION:-10s}
 WARMUP=${WARMUP:-8s}
 CONNECTIONS=${CONNECTIONS:-32}
-for setting in DURATION WARMUP; do
-	value=${!setting}
-	[[ $value =~ ^[0-9]+s$ ]] && ((${value%s} >= 1 && ${value%s} <= 600)) ||
-		{ echo "$setting is $value; accepted: whole seconds from 1s to 600s, such as 10s" >&2; exit 1; }
-done
 [[ $CONNECTIONS =~ ^[0-9]+$ ]] && ((CONNECTIONS >= 2 && CONNECTIONS <= 1000)) ||
 	{ echo "CONNECTIONS is $CONNECTIONS; accepted: 2 to 1000" >&2; exit 1; }
 VARIANTS=${VARIANTS:-plain share half quarter}
@@ -34,6 +29,8 @@ OUT=docs/worker-heap.md
 WORK=$(mktemp -d)
 # shellcheck source=common.sh
 source benchmarks/common.sh
+require_seconds DURATION 1 600
+require_seconds WARMUP 1 600
 trap finish EXIT
 start_companions
 
