@@ -16,6 +16,10 @@
 #                with one offload thread each, so the kernel may move either off a busy CPU
 #   big-young    -Xmn1g -Xmx2g in the workers: an eden no run fills, so no young collection
 #                pauses a worker while it is measured (the serial collector's pauses as a suspect)
+#   one-worker   app.cluster.instances=1: one worker JVM with every core (G1, an offload pool of 2
+#                threads sharing one queue, nothing pinned) behind the primary: a cluster that does
+#                not split the work over processes, so what is left against plain is the cluster's
+#                own cost, and what one-worker gains over cluster is the split's
 # For each: keep-alive load (wrk, 2 threads, CONNECTIONS) on /api/primes?limit=20000 after a short
 # and after a long warm-up, requests/s and the 50th, 90th and 99th percentiles, and how the
 # connections of each run split over the processes (sampled 2 s into it and 2 s before its end), and
@@ -36,7 +40,7 @@ WARMUP=${WARMUP:-20s}
 CONNECTIONS=${CONNECTIONS:-32}
 ALONE=${ALONE:-0}
 [[ $ALONE =~ ^[01]$ ]] || { echo "ALONE is $ALONE; accepted: 1 (nothing else beside the server and wrk) or 0" >&2; exit 1; }
-VARIANTS=${VARIANTS:-plain cluster g1 two-cores no-offload no-hand-back shared floating big-young}
+VARIANTS=${VARIANTS:-plain cluster g1 two-cores no-offload no-hand-back shared floating big-young one-worker}
 PORT=${PORT:-18080}
 MANAGEMENT_PORT=${MANAGEMENT_PORT:-18081}
 PRIMES=/api/primes?limit=20000
@@ -68,7 +72,9 @@ start_variant() {
 			--app.cluster.offload.threads=1 ;;
 		big-young) launch "Cluster ready" --app.cluster.instances=2 "--app.cluster.worker.jvm-args[0]=-Xmn1g" \
 			"--app.cluster.worker.jvm-args[1]=-Xmx2g" ;;
-		*) echo "unknown variant $1; known: plain cluster g1 two-cores no-offload no-hand-back shared floating big-young" >&2
+		one-worker) launch "Cluster ready" --app.cluster.instances=1 ;;
+		*) echo "unknown variant $1; known: plain cluster g1 two-cores no-offload no-hand-back shared floating big-young" \
+			"one-worker" >&2
 			exit 1 ;;
 	esac
 	[[ $1 == plain ]] || await_class_data

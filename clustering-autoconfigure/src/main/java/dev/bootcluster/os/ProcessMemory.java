@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import com.sun.jna.NativeLibrary;
+
 /**
  * This process's memory as Linux sees it: its resident set from
  * {@code /proc/self/status}, and the C library's free lists it can give back.
@@ -44,6 +46,21 @@ public final class ProcessMemory {
 		}
 		catch (LinkageError | RuntimeException ex) {
 			// No glibc (musl, another system): nothing to trim.
+			return false;
+		}
+	}
+
+	/**
+	 * Whether this system's C library can return its heap's free memory to the operating
+	 * system ({@code malloc_trim}, which glibc has and musl does not).
+	 * @return {@code true} with glibc
+	 */
+	public static boolean nativeHeapTrimmable() {
+		try {
+			NativeLibrary.getInstance("c").getFunction("malloc_trim");
+			return true;
+		}
+		catch (LinkageError | RuntimeException ex) {
 			return false;
 		}
 	}

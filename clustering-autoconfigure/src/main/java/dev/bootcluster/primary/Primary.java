@@ -70,7 +70,8 @@ public final class Primary {
 		SharedSocket socket = listen(ports);
 		ManagementProxy management = managementProxy(ports, socket.getPort());
 		Integer managementPort = (management != null) ? management.port() : null;
-		List<String> workerOptions = WorkerJvmOptions.forWorker(command.jvmOptions(), jvmArgs, cores, workers);
+		List<String> workerOptions = WorkerJvmOptions.forWorker(command.jvmOptions(), jvmArgs, cores, workers,
+				WorkerJvmOptions.nativeHeapTrimming());
 		ClassDataSharing classData = ClassDataSharing.forWorkers(this.properties.getWorker(), command, workerOptions,
 				this.properties.getStartupTimeout());
 		ClassDataSharing.Launch shared = (classData != null) ? classData.launch() : null;

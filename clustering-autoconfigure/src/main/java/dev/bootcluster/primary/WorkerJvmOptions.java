@@ -1,5 +1,6 @@
 package dev.bootcluster.primary;
 
+import java.lang.management.ManagementFactory;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.ArrayList;
@@ -9,6 +10,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
+
+import dev.bootcluster.os.ProcessMemory;
+
 /**
  * Sizes each worker so that N workers on C cores do not each believe they own the whole
  * machine: a share of the cores, of the maximum heap and of the initial heap, unless the
@@ -16,6 +21,12 @@ import java.util.stream.Stream;
  * runs the serial collector, whose young generation is a fixed part of the initial heap,
  * touched whole before the first collection and kept, so by default a worker starts with
  * half its share of the JVM's default initial heap and grows from there as it needs.
+ * <p>
+ * Each worker also returns the C library's free memory to the operating system every
+ * {@value #TRIM_NATIVE_HEAP_MILLIS} ms where the JVM can
+ * ({@code -XX:TrimNativeHeapInterval} on glibc): what a worker's JIT compiler and
+ * start-up allocate outside the heap and free again is otherwise kept by the C library,
+ * in each worker (measured in {@code benchmarks/worker-heap.sh}).
  */
 final class WorkerJvmOptions {
 
@@ -32,7 +43,29 @@ final class WorkerJvmOptions {
 	 */
 	static final double WORKERS_INITIAL_RAM_PERCENTAGE = DEFAULT_INITIAL_RAM_PERCENTAGE / 2;
 
+	/** How often a worker trims its native heap unless the user chose otherwise. */
+	static final int TRIM_NATIVE_HEAP_MILLIS = 5000;
+
+	private static final String TRIM_NATIVE_HEAP = "-XX:TrimNativeHeapInterval";
+
 	private WorkerJvmOptions() {
+	}
+
+	/**
+	 * Whether workers started with this JVM can trim their native heap: the JVM knows
+	 * {@code -XX:TrimNativeHeapInterval} (JDK 17.0.9 and later) and the C library is
+	 * glibc. Workers run the primary's own {@code java}.
+	 * @return {@code true} if they can
+	 */
+	static boolean nativeHeapTrimming() {
+		try {
+			ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
+				.getVMOption(TRIM_NATIVE_HEAP.substring(4));
+		}
+		catch (IllegalArgumentException ex) {
+			return false;
+		}
+		return ProcessMemory.nativeHeapTrimmable();
 	}
 
 	/**
@@ -41,9 +74,12 @@ final class WorkerJvmOptions {
 	 * @param userOptions {@code app.cluster.worker.jvm-args}
 	 * @param cores the cores the primary may use
 	 * @param workers the number of workers
+	 * @param trimNativeHeap whether the workers can trim their native heap
+	 * ({@link #nativeHeapTrimming()})
 	 * @return options to append; later options win over the primary's
 	 */
-	static List<String> forWorker(List<String> primaryOptions, List<String> userOptions, int cores, int workers) {
+	static List<String> forWorker(List<String> primaryOptions, List<String> userOptions, int cores, int workers,
+			boolean trimNativeHeap) {
 		Map<String, String> all = new LinkedHashMap<>();
 		primaryOptions.forEach((option) -> all.put(key(option), option));
 		userOptions.forEach((option) -> all.put(key(option), option));
@@ -58,6 +94,9 @@ final class WorkerJvmOptions {
 			if (!chosen(all, "-Xms", "-XX:InitialHeapSize", "-XX:MinHeapSize")) {
 				share(all, userOptions, "-XX:InitialRAMPercentage", WORKERS_INITIAL_RAM_PERCENTAGE, workers, options);
 			}
+		}
+		if (trimNativeHeap && !chosen(all, TRIM_NATIVE_HEAP)) {
+			options.add(TRIM_NATIVE_HEAP + "=" + TRIM_NATIVE_HEAP_MILLIS);
 		}
 		options.addAll(userOptions);
 		return options;

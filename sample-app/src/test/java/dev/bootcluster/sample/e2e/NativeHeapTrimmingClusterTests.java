@@ -1,0 +1,64 @@
+package dev.bootcluster.sample.e2e;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Each worker's JVM gives the C library's free memory back to the operating system every
+ * 5 s ({@code -XX:TrimNativeHeapInterval=5000}, on this JDK and glibc), unless the user
+ * chose that flag: the JVM then runs its "Native Heap Trimmer" thread.
+ */
+class NativeHeapTrimmingClusterTests {
+
+	/** The trimmer thread's name as Linux keeps it, cut to 15 characters. */
+	private static final String TRIMMER = "Native Heap Tri";
+
+	@Test
+	void everyWorkerTrimsItsNativeHeapByDefault() throws IOException {
+		try (ClusterProcess cluster = ClusterProcess.start("--app.cluster.instances=2").awaitReady()) {
+			assertThat(cluster.output()).containsPattern("worker options .*-XX:TrimNativeHeapInterval=5000");
+			for (long pid : cluster.readyWorkers().values()) {
+				assertThat(threadNames(pid)).as("threads of worker %d", pid).contains(TRIMMER);
+			}
+			assertThat(threadNames(cluster.pid())).as("threads of the primary").doesNotContain(TRIMMER);
+		}
+	}
+
+	@Test
+	void theUsersIntervalWins() throws IOException {
+		try (ClusterProcess cluster = ClusterProcess
+			.start("--app.cluster.instances=2", "--app.cluster.worker.jvm-args=-XX:TrimNativeHeapInterval=0")
+			.awaitReady()) {
+			assertThat(cluster.output()).doesNotContain("-XX:TrimNativeHeapInterval=5000");
+			for (long pid : cluster.readyWorkers().values()) {
+				assertThat(threadNames(pid)).as("threads of worker %d", pid).doesNotContain(TRIMMER);
+			}
+		}
+	}
+
+	private static List<String> threadNames(long pid) throws IOException {
+		List<String> names = new ArrayList<>();
+		try (Stream<Path> threads = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
+			for (Path thread : threads.toList()) {
+				try {
+					names.add(Files.readString(thread.resolve("comm")).strip());
+				}
+				catch (NoSuchFileException ex) {
+					// A thread that ended since the listing has no name left to read.
+				}
+			}
+		}
+		assertThat(names).as("threads of %d", pid).hasSizeGreaterThan(10);
+		return names;
+	}
+
+}
