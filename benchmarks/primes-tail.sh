@@ -166,7 +166,8 @@ pool of 1 thread, pinned to its CPU); g1 = the same with \`-XX:+UseG1GC\` in the
 Tomcat's \`max-keep-alive-requests\`, 100); shared = \`app.cluster.worker.cpu-affinity=off\` (both workers on both CPUs, an
 offload pool of 2 threads each); floating = the same with \`app.cluster.offload.threads=1\` (one offload thread per worker, free
 to move between the CPUs); big-young = \`-Xmn1g -Xmx2g\` in the workers (an eden no run fills: no young collection while
-measured). Connections: how the keep-alive connections of each run split over the processes,
+measured); one-worker = \`app.cluster.instances=1\` (a single worker JVM with every core behind the primary: G1, an offload
+pool of 2 threads sharing one queue, nothing pinned). Connections: how the keep-alive connections of each run split over the processes,
 2 s into it and 2 s before its end, per round; young collections: how many the serving JVMs (one JVM, or both workers)
 made during each measured run (\`jstat -gcutil\`).
 
