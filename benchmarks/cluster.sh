@@ -204,7 +204,7 @@ echo "$table"
 	echo "The \`@Offload\` call overhead (JMH) is in [offload-jmh.md](offload-jmh.md); the aggregated Prometheus scrape"
 	echo "(\`benchmarks/scrape.sh\`) in [scrape-benchmark.md](scrape-benchmark.md); the CPU-bound tail's suspects"
 	echo "(\`benchmarks/primes-tail.sh\`: collector, cores per worker, \`@Offload\`, the connection split) in"
-	echo "[primes-tail.md](primes-tail.md); the workers' initial heap against memory (\`benchmarks/worker-heap.sh\`) in"
+	echo "[primes-tail.md](primes-tail.md); the workers' initial heap and native heap trimming against memory (\`benchmarks/worker-heap.sh\`) in"
 	echo "[worker-heap.md](worker-heap.md)."
 	echo
 	echo "## Cluster runtime"

@@ -73,8 +73,7 @@ start_variant() {
 		big-young) launch "Cluster ready" --app.cluster.instances=2 "--app.cluster.worker.jvm-args[0]=-Xmn1g" \
 			"--app.cluster.worker.jvm-args[1]=-Xmx2g" ;;
 		one-worker) launch "Cluster ready" --app.cluster.instances=1 ;;
-		*) echo "unknown variant $1; known: plain cluster g1 two-cores no-offload no-hand-back shared floating big-young" \
-			"one-worker" >&2
+		*) echo "unknown variant $1; known: plain cluster g1 two-cores no-offload no-hand-back shared floating big-young one-worker" >&2
 			exit 1 ;;
 	esac
 	[[ $1 == plain ]] || await_class_data

@@ -7,10 +7,11 @@
 # unless the JVM trims it. Compares one plain JVM with clusters of 2 workers whose
 # -XX:InitialRAMPercentage is one JVM's default (1.5625 %) divided by N (share), by 2N (half, the
 # default since 2026-12-06) and by 4N (quarter), each with the default native heap trimming
-# (-XX:TrimNativeHeapInterval=5000, since 2026-12-06), and half without it (untrimmed):
+# (-XX:TrimNativeHeapInterval=5000, since 2026-12-06), and half without it (untrimmed), by
 # requests/s and p99 of /api/data and /api/primes, Pss and Rss summed over the processes, and the
-# workers' young collections (count, seconds). An idle JVM and a periodic gzip job run beside it,
-# as on a real host. Writes docs/worker-heap.md.
+# workers' young collections (count, seconds). By default it runs plain, untrimmed and half;
+# VARIANTS picks others. An idle JVM and a periodic gzip job run beside it, as on a real host.
+# Writes docs/worker-heap.md.
 # Loopback only; every run is bounded.
 #
 #   benchmarks/worker-heap.sh
@@ -48,7 +49,7 @@ start_variant() {
 		*) echo "unknown variant $1; known: plain share half quarter untrimmed" >&2; exit 1 ;;
 	esac
 	launch "Cluster ready" --app.cluster.instances=2 "--app.cluster.worker.jvm-args[0]=-XX:InitialRAMPercentage=$percentage" \
-		"${trim[@]}"
+		${trim[@]+"${trim[@]}"}
 	await_class_data
 }
 

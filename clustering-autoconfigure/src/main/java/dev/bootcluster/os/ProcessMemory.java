@@ -55,12 +55,13 @@ public final class ProcessMemory {
 	 * system ({@code malloc_trim}, which glibc has and musl does not).
 	 * @return {@code true} with glibc
 	 */
-	public static boolean nativeHeapTrimmable() {
+	public static boolean canTrimNativeHeap() {
 		try {
 			NativeLibrary.getInstance("c").getFunction("malloc_trim");
 			return true;
 		}
 		catch (LinkageError | RuntimeException ex) {
+			// No malloc_trim (musl, another system), or no C library JNA can load.
 			return false;
 		}
 	}

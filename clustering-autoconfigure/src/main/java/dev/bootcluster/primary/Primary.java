@@ -71,7 +71,7 @@ public final class Primary {
 		ManagementProxy management = managementProxy(ports, socket.getPort());
 		Integer managementPort = (management != null) ? management.port() : null;
 		List<String> workerOptions = WorkerJvmOptions.forWorker(command.jvmOptions(), jvmArgs, cores, workers,
-				WorkerJvmOptions.nativeHeapTrimming());
+				WorkerJvmOptions.canTrimNativeHeap());
 		ClassDataSharing classData = ClassDataSharing.forWorkers(this.properties.getWorker(), command, workerOptions,
 				this.properties.getStartupTimeout());
 		ClassDataSharing.Launch shared = (classData != null) ? classData.launch() : null;

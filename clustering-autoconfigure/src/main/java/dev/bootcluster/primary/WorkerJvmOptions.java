@@ -21,12 +21,6 @@ import dev.bootcluster.os.ProcessMemory;
  * runs the serial collector, whose young generation is a fixed part of the initial heap,
  * touched whole before the first collection and kept, so by default a worker starts with
  * half its share of the JVM's default initial heap and grows from there as it needs.
- * <p>
- * Each worker also returns the C library's free memory to the operating system every
- * {@value #TRIM_NATIVE_HEAP_MILLIS} ms where the JVM can
- * ({@code -XX:TrimNativeHeapInterval} on glibc): what a worker's JIT compiler and
- * start-up allocate outside the heap and free again is otherwise kept by the C library,
- * in each worker (measured in {@code benchmarks/worker-heap.sh}).
  */
 final class WorkerJvmOptions {
 
@@ -43,29 +37,42 @@ final class WorkerJvmOptions {
 	 */
 	static final double WORKERS_INITIAL_RAM_PERCENTAGE = DEFAULT_INITIAL_RAM_PERCENTAGE / 2;
 
-	/** How often a worker trims its native heap unless the user chose otherwise. */
+	/**
+	 * How often a worker returns the C library's free memory to the operating system,
+	 * unless the user chose otherwise: what a worker's JIT compiler and start-up allocate
+	 * outside the heap and free again is otherwise kept by the C library, in every worker
+	 * (measured in {@code benchmarks/worker-heap.sh}).
+	 */
 	static final int TRIM_NATIVE_HEAP_MILLIS = 5000;
 
-	private static final String TRIM_NATIVE_HEAP = "-XX:TrimNativeHeapInterval";
+	private static final String TRIM_NATIVE_HEAP_FLAG = "TrimNativeHeapInterval";
+
+	private static final String TRIM_NATIVE_HEAP = "-XX:" + TRIM_NATIVE_HEAP_FLAG;
 
 	private WorkerJvmOptions() {
 	}
 
 	/**
-	 * Whether workers started with this JVM can trim their native heap: the JVM knows
-	 * {@code -XX:TrimNativeHeapInterval} (JDK 17.0.9 and later) and the C library is
-	 * glibc. Workers run the primary's own {@code java}.
+	 * Whether workers started with this JVM can trim their native heap: the JVM has
+	 * {@code -XX:TrimNativeHeapInterval} as an option it accepts without unlocking (as
+	 * the JDK 17.0.15 and 25 builds tested here do; older updates lack it or keep it
+	 * experimental) and the C library is glibc. Workers run the primary's own
+	 * {@code java}.
 	 * @return {@code true} if they can
 	 */
-	static boolean nativeHeapTrimming() {
+	static boolean canTrimNativeHeap() {
 		try {
-			ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
-				.getVMOption(TRIM_NATIVE_HEAP.substring(4));
+			HotSpotDiagnosticMXBean diagnostics = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+			if (diagnostics == null) {
+				return false;
+			}
+			diagnostics.getVMOption(TRIM_NATIVE_HEAP_FLAG);
 		}
-		catch (IllegalArgumentException ex) {
+		catch (RuntimeException | LinkageError ex) {
+			// No such option (an older JDK, or a locked experimental one), or no HotSpot.
 			return false;
 		}
-		return ProcessMemory.nativeHeapTrimmable();
+		return ProcessMemory.canTrimNativeHeap();
 	}
 
 	/**
@@ -75,7 +82,7 @@ final class WorkerJvmOptions {
 	 * @param cores the cores the primary may use
 	 * @param workers the number of workers
 	 * @param trimNativeHeap whether the workers can trim their native heap
-	 * ({@link #nativeHeapTrimming()})
+	 * ({@link #canTrimNativeHeap()})
 	 * @return options to append; later options win over the primary's
 	 */
 	static List<String> forWorker(List<String> primaryOptions, List<String> userOptions, int cores, int workers,

@@ -51,14 +51,22 @@ class WorkerJvmOptionsTests {
 	}
 
 	@Test
-	void workersTrimTheirNativeHeapWhereTheJvmCanUnlessTheUserChose() {
+	void workersTrimTheirNativeHeapWhereTheJvmCan() {
 		assertThat(WorkerJvmOptions.forWorker(List.of(), List.of(), 2, 2, true)).containsExactly(
 				"-XX:ActiveProcessorCount=1", "-XX:MaxRAMPercentage=12.5", "-XX:InitialRAMPercentage=0.3906",
 				"-XX:TrimNativeHeapInterval=5000");
 		assertThat(WorkerJvmOptions.forWorker(List.of(), List.of(), 4, 1, true))
 			.containsExactly("-XX:ActiveProcessorCount=4", "-XX:TrimNativeHeapInterval=5000");
+	}
+
+	@Test
+	void theUsersTrimIntervalWins() {
 		assertThat(WorkerJvmOptions.forWorker(List.of(), List.of("-XX:TrimNativeHeapInterval=0"), 4, 1, true))
 			.containsExactly("-XX:ActiveProcessorCount=4", "-XX:TrimNativeHeapInterval=0");
+	}
+
+	@Test
+	void thePrimarysTrimIntervalIsKept() {
 		assertThat(WorkerJvmOptions.forWorker(List.of("-XX:TrimNativeHeapInterval=1000"), List.of(), 4, 1, true))
 			.containsExactly("-XX:ActiveProcessorCount=4");
 	}

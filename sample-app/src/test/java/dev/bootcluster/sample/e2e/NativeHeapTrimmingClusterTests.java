@@ -1,6 +1,7 @@
 package dev.bootcluster.sample.e2e;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -8,24 +9,42 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Each worker's JVM gives the C library's free memory back to the operating system every
  * 5 s ({@code -XX:TrimNativeHeapInterval=5000}, on this JDK and glibc), unless the user
- * chose that flag: the JVM then runs its "Native Heap Trimmer" thread.
+ * chose that flag: the JVM then runs its "Native Heap Trimmer" thread. The cluster runs
+ * the JDK these tests run on.
  */
 class NativeHeapTrimmingClusterTests {
 
 	/** The trimmer thread's name as Linux keeps it, cut to 15 characters. */
 	private static final String TRIMMER = "Native Heap Tri";
 
+	@BeforeEach
+	void jdkHasTheFlag() {
+		boolean known;
+		try {
+			ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class).getVMOption("TrimNativeHeapInterval");
+			known = true;
+		}
+		catch (IllegalArgumentException ex) {
+			known = false;
+		}
+		assumeTrue(known, "this JDK has no product flag TrimNativeHeapInterval, so workers do not get it");
+	}
+
 	@Test
 	void everyWorkerTrimsItsNativeHeapByDefault() throws IOException {
 		try (ClusterProcess cluster = ClusterProcess.start("--app.cluster.instances=2").awaitReady()) {
 			assertThat(cluster.output()).containsPattern("worker options .*-XX:TrimNativeHeapInterval=5000");
+			assertThat(cluster.readyWorkers()).hasSize(2);
 			for (long pid : cluster.readyWorkers().values()) {
 				assertThat(threadNames(pid)).as("threads of worker %d", pid).contains(TRIMMER);
 			}
@@ -39,6 +58,7 @@ class NativeHeapTrimmingClusterTests {
 			.start("--app.cluster.instances=2", "--app.cluster.worker.jvm-args=-XX:TrimNativeHeapInterval=0")
 			.awaitReady()) {
 			assertThat(cluster.output()).doesNotContain("-XX:TrimNativeHeapInterval=5000");
+			assertThat(cluster.readyWorkers()).hasSize(2);
 			for (long pid : cluster.readyWorkers().values()) {
 				assertThat(threadNames(pid)).as("threads of worker %d", pid).doesNotContain(TRIMMER);
 			}
