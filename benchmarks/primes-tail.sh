@@ -40,7 +40,8 @@ WARMUP=${WARMUP:-20s}
 CONNECTIONS=${CONNECTIONS:-32}
 ALONE=${ALONE:-0}
 [[ $ALONE =~ ^[01]$ ]] || { echo "ALONE is $ALONE; accepted: 1 (nothing else beside the server and wrk) or 0" >&2; exit 1; }
-VARIANTS=${VARIANTS:-plain cluster g1 two-cores no-offload no-hand-back shared floating big-young one-worker}
+KNOWN_VARIANTS="plain cluster g1 two-cores no-offload no-hand-back shared floating big-young one-worker"
+VARIANTS=${VARIANTS:-$KNOWN_VARIANTS}
 PORT=${PORT:-18080}
 MANAGEMENT_PORT=${MANAGEMENT_PORT:-18081}
 PRIMES=/api/primes?limit=20000
@@ -73,7 +74,7 @@ start_variant() {
 		big-young) launch "Cluster ready" --app.cluster.instances=2 "--app.cluster.worker.jvm-args[0]=-Xmn1g" \
 			"--app.cluster.worker.jvm-args[1]=-Xmx2g" ;;
 		one-worker) launch "Cluster ready" --app.cluster.instances=1 ;;
-		*) echo "unknown variant $1; known: plain cluster g1 two-cores no-offload no-hand-back shared floating big-young one-worker" >&2
+		*) echo "unknown variant $1; known: $KNOWN_VARIANTS" >&2
 			exit 1 ;;
 	esac
 	[[ $1 == plain ]] || await_class_data
