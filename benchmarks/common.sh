@@ -3,6 +3,9 @@
 # The caller sets WORK (a scratch directory), PORT and MANAGEMENT_PORT.
 
 JAR=sample-app/target/sample-app-0.1.0-SNAPSHOT.jar
+# A failing command names itself before set -e stops the script (in functions and subshells too).
+set -E
+trap 'echo "${BASH_SOURCE[0]}:$LINENO: \"$BASH_COMMAND\" exited $?" >&2' ERR
 LOG=$WORK/app.log
 APP_PID=
 

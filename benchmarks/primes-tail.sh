@@ -20,6 +20,9 @@
 #                threads sharing one queue, nothing pinned) behind the primary: a cluster that does
 #                not split the work over processes, so what is left against plain is the cluster's
 #                own cost, and what one-worker gains over cluster is the split's
+#   pre-warmed   the default cluster whose workers each serve /api/primes?limit=20000 to themselves
+#                1500 times before they take connections (warm-up requests): what the short
+#                warm-up's gap owes to each worker compiling the hot code on its own
 # For each: keep-alive load (wrk, 2 threads, CONNECTIONS) on /api/primes?limit=20000 after a short
 # and after a long warm-up, requests/s and the 50th, 90th and 99th percentiles, and how the
 # connections of each run split over the processes (sampled 2 s into it and 2 s before its end), and
@@ -40,7 +43,7 @@ WARMUP=${WARMUP:-20s}
 CONNECTIONS=${CONNECTIONS:-32}
 ALONE=${ALONE:-0}
 [[ $ALONE =~ ^[01]$ ]] || { echo "ALONE is $ALONE; accepted: 1 (nothing else beside the server and wrk) or 0" >&2; exit 1; }
-KNOWN_VARIANTS="plain cluster g1 two-cores no-offload no-hand-back shared floating big-young one-worker"
+KNOWN_VARIANTS="plain cluster g1 two-cores no-offload no-hand-back shared floating big-young one-worker pre-warmed"
 VARIANTS=${VARIANTS:-$KNOWN_VARIANTS}
 PORT=${PORT:-18080}
 MANAGEMENT_PORT=${MANAGEMENT_PORT:-18081}
@@ -74,6 +77,8 @@ start_variant() {
 		big-young) launch "Cluster ready" --app.cluster.instances=2 "--app.cluster.worker.jvm-args[0]=-Xmn1g" \
 			"--app.cluster.worker.jvm-args[1]=-Xmx2g" ;;
 		one-worker) launch "Cluster ready" --app.cluster.instances=1 ;;
+		pre-warmed) launch "Cluster ready" --app.cluster.instances=2 "--app.cluster.worker.warmup.paths=$PRIMES" \
+			--app.cluster.worker.warmup.requests=1500 --app.cluster.worker.warmup.timeout=40s ;;
 		*) echo "unknown variant $1; known: $KNOWN_VARIANTS" >&2
 			exit 1 ;;
 	esac
@@ -167,7 +172,8 @@ Tomcat's \`max-keep-alive-requests\`, 100); shared = \`app.cluster.worker.cpu-af
 offload pool of 2 threads each); floating = the same with \`app.cluster.offload.threads=1\` (one offload thread per worker, free
 to move between the CPUs); big-young = \`-Xmn1g -Xmx2g\` in the workers (an eden no run fills: no young collection while
 measured); one-worker = \`app.cluster.instances=1\` (a single worker JVM with every core behind the primary: G1, an offload
-pool of 2 threads sharing one queue, nothing pinned). Connections: how the keep-alive connections of each run split over the processes,
+pool of 2 threads sharing one queue, nothing pinned); pre-warmed = the default cluster whose workers each serve
+\`/api/primes?limit=20000\` to themselves 1500 times before they take connections (warm-up requests, about 4.5 s a worker). Connections: how the keep-alive connections of each run split over the processes,
 2 s into it and 2 s before its end, per round; young collections: how many the serving JVMs (one JVM, or both workers)
 made during each measured run (\`jstat -gcutil\`).
 
