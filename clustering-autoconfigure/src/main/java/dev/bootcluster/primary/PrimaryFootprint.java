@@ -1,10 +1,12 @@
 package dev.bootcluster.primary;
 
 import java.lang.management.ManagementFactory;
+import java.time.Duration;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import dev.bootcluster.os.ProcessMemory;
 
@@ -16,13 +18,22 @@ import dev.bootcluster.os.ProcessMemory;
  * heap free ratios low enough for the collector to uncommit what it does not use, one
  * full collection, and the C library's free lists returned to the operating system. From
  * then on G1 collects every {@value #PERIODIC_GC_MILLIS} ms when it is idle, so the heap
- * that cluster scrapes grow is given back too.
+ * that cluster scrapes grow is given back too, and the primary returns the C library's
+ * free memory as often, unless its JVM already does ({@code -XX:TrimNativeHeapInterval}):
+ * what proxying management requests and merging scrapes allocate outside the heap and
+ * free again is otherwise kept by the C library.
  */
 final class PrimaryFootprint {
 
 	private static final Log logger = LogFactory.getLog(PrimaryFootprint.class);
 
 	private static final long PERIODIC_GC_MILLIS = 10_000;
+
+	/**
+	 * How often the primary returns the C library's free memory to the operating system
+	 * when its JVM does not.
+	 */
+	static final Duration NATIVE_TRIM_PERIOD = Duration.ofMillis(PERIODIC_GC_MILLIS);
 
 	private PrimaryFootprint() {
 	}
@@ -40,6 +51,40 @@ final class PrimaryFootprint {
 		if (before > 0 && after > 0) {
 			logger.debug("Primary resident memory " + (before >> 20) + " MB -> " + (after >> 20) + " MB");
 		}
+	}
+
+	/**
+	 * Whether the primary should return the C library's free memory on a schedule of its
+	 * own: the C library can, and the primary's JVM does not already.
+	 * @return {@code true} to call {@link #trimNativeHeap()} every
+	 * {@link #NATIVE_TRIM_PERIOD}
+	 */
+	static boolean needsNativeTrimming() {
+		return !jvmTrimsNativeHeap(WorkerJvmOptions.nativeHeapTrimInterval()) && ProcessMemory.canTrimNativeHeap();
+	}
+
+	/**
+	 * Whether a JVM trims its native heap itself.
+	 * @param interval its {@code -XX:TrimNativeHeapInterval}, {@code null} when it has no
+	 * such option
+	 * @return {@code true} for an interval above 0
+	 */
+	static boolean jvmTrimsNativeHeap(@Nullable String interval) {
+		return interval != null && !"0".equals(interval.strip());
+	}
+
+	/**
+	 * Return the C library's free memory to the operating system, best effort.
+	 */
+	static void trimNativeHeap() {
+		if (!logger.isDebugEnabled()) {
+			ProcessMemory.trimNativeHeap();
+			return;
+		}
+		long before = ProcessMemory.residentBytes();
+		ProcessMemory.trimNativeHeap();
+		logger.debug("Primary native heap trimmed: resident memory " + (before >> 20) + " MB -> "
+				+ (ProcessMemory.residentBytes() >> 20) + " MB");
 	}
 
 	private static void lowerHeapFreeRatios() {

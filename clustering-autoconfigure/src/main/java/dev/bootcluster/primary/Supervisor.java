@@ -112,6 +112,9 @@ final class Supervisor {
 			this.recycling.onTick(this.slots.runs());
 			afterEvent();
 		});
+		if (PrimaryFootprint.needsNativeTrimming()) {
+			this.loop.every(PrimaryFootprint.NATIVE_TRIM_PERIOD, PrimaryFootprint::trimNativeHeap);
+		}
 		try {
 			return this.exitCode.get();
 		}

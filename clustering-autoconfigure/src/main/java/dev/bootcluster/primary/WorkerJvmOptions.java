@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
+import org.jspecify.annotations.Nullable;
 
 import dev.bootcluster.os.ProcessMemory;
 
@@ -61,18 +62,23 @@ final class WorkerJvmOptions {
 	 * @return {@code true} if they can
 	 */
 	static boolean canTrimNativeHeap() {
+		return nativeHeapTrimInterval() != null && ProcessMemory.canTrimNativeHeap();
+	}
+
+	/**
+	 * This JVM's {@code -XX:TrimNativeHeapInterval}.
+	 * @return its value in milliseconds ({@code "0"}: no periodic trimming), or
+	 * {@code null} when this JVM has no such option it accepts without unlocking
+	 */
+	static @Nullable String nativeHeapTrimInterval() {
 		try {
 			HotSpotDiagnosticMXBean diagnostics = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
-			if (diagnostics == null) {
-				return false;
-			}
-			diagnostics.getVMOption(TRIM_NATIVE_HEAP_FLAG);
+			return (diagnostics != null) ? diagnostics.getVMOption(TRIM_NATIVE_HEAP_FLAG).getValue() : null;
 		}
 		catch (RuntimeException | LinkageError ex) {
 			// No such option (an older JDK, or a locked experimental one), or no HotSpot.
-			return false;
+			return null;
 		}
-		return ProcessMemory.canTrimNativeHeap();
 	}
 
 	/**
