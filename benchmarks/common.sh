@@ -135,7 +135,7 @@ young_collections() { # pid...
 
 # The primary's children, without the class data archive's training run.
 worker_pids() {
-	for pid in $(pgrep -P "$APP_PID"); do
+	for pid in $(pgrep -P "$APP_PID" || true); do
 		tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "-Dboot-cluster.training-for=" || echo "$pid"
 	done | sort -n
 }

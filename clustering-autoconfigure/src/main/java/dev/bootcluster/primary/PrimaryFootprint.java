@@ -18,10 +18,11 @@ import dev.bootcluster.os.ProcessMemory;
  * heap free ratios low enough for the collector to uncommit what it does not use, one
  * full collection, and the C library's free lists returned to the operating system. From
  * then on G1 collects every {@value #PERIODIC_GC_MILLIS} ms when it is idle, so the heap
- * that cluster scrapes grow is given back too, and the primary returns the C library's
- * free memory as often, unless its JVM already does ({@code -XX:TrimNativeHeapInterval}):
- * what proxying management requests and merging scrapes allocate outside the heap and
- * free again is otherwise kept by the C library.
+ * that cluster scrapes grow is given back too. While it supervises, the primary also
+ * returns the C library's free memory every {@link #NATIVE_TRIM_PERIOD}, unless its JVM
+ * already does ({@code -XX:TrimNativeHeapInterval}): what proxying management requests
+ * and merging scrapes allocate outside the heap and free again is otherwise kept by the C
+ * library.
  */
 final class PrimaryFootprint {
 
