@@ -48,10 +48,7 @@ final class PrimaryFootprint {
 		lowerHeapFreeRatios();
 		System.gc();
 		ProcessMemory.trimNativeHeap();
-		long after = ProcessMemory.residentBytes();
-		if (before > 0 && after > 0) {
-			logger.debug("Primary resident memory " + (before >> 20) + " MB -> " + (after >> 20) + " MB");
-		}
+		logResidentMemory("Primary ", before);
 	}
 
 	/**
@@ -78,14 +75,16 @@ final class PrimaryFootprint {
 	 * Return the C library's free memory to the operating system, best effort.
 	 */
 	static void trimNativeHeap() {
-		if (!logger.isDebugEnabled()) {
-			ProcessMemory.trimNativeHeap();
-			return;
-		}
 		long before = ProcessMemory.residentBytes();
 		ProcessMemory.trimNativeHeap();
-		logger.debug("Primary native heap trimmed: resident memory " + (before >> 20) + " MB -> "
-				+ (ProcessMemory.residentBytes() >> 20) + " MB");
+		logResidentMemory("Primary native heap trimmed: ", before);
+	}
+
+	private static void logResidentMemory(String step, long before) {
+		long after = ProcessMemory.residentBytes();
+		if (before > 0 && after > 0) {
+			logger.debug(step + "resident memory " + (before >> 20) + " MB -> " + (after >> 20) + " MB");
+		}
 	}
 
 	private static void lowerHeapFreeRatios() {
