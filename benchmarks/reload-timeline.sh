@@ -49,7 +49,7 @@ reloading() {
 
 # The primary's reload events since the timeline began -> "t event"
 events() {
-	grep -aE "starting to replace|\(replacement\) ready in|drained in|runs at nice" "$LOG" | while read -r line; do
+	grep -aE "starting to replace|\(replacement\) ready in|drained in|runs at nice|now at nice" "$LOG" | while read -r line; do
 		local at
 		at=$(date -d "$(cut -c1-24 <<<"$line")" +%s.%N 2>/dev/null) || continue
 		[[ $(echo "$at > $T0" | bc) == 1 ]] || continue

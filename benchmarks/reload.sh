@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Rolling reload and cold start benchmark: p99 during a rolling reload of 2 workers under a
-# saturating and under a paced load of new connections, against the same load just before it, with
-# replacements warming up until their JIT compiler settles (the default) and after their requests
-# only (app.cluster.worker.warmup.until-compiled=false), both with gentle start-up, in
-# alternating rounds, each on a freshly started and warmed-up cluster; then, on the same cluster,
+# saturating and under a paced load of new connections, against the same load just before it, in
+# alternating rounds of the cluster's defaults and one other mode (MODES), each on a freshly
+# started and warmed-up cluster:
+#   compiled   the defaults: replacements start gently and warm up until their JIT compiler settles
+#   requests   app.cluster.worker.warmup.until-compiled=false: they warm up with their requests only
+#   normal     app.cluster.worker.gentle-start=false: they start at normal priority
+# Then, on the same cluster,
 # one worker killed (SIGKILL) under the saturating load and the seconds until its replacement is
 # ready, warm-up included.
 # An idle JVM of the sample and a periodic gzip job run throughout, besides the load generator.
@@ -11,10 +14,15 @@
 #
 #   benchmarks/reload.sh                 # 5 alternating rounds
 #   ROUNDS=3 WARMUP=30s benchmarks/reload.sh
+#   MODES="compiled requests" benchmarks/reload.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 ROUNDS=${ROUNDS:-5}
+MODES=${MODES:-compiled normal}
+for mode in $MODES; do
+	[[ $mode =~ ^(compiled|requests|normal)$ ]] || { echo "MODES has $mode; accepted: compiled, requests, normal" >&2; exit 1; }
+done
 # Per cluster, before the steady run: new connections on /api/data, then /api/primes.
 WARMUP=${WARMUP:-20s}
 DURATION=10s
@@ -85,11 +93,11 @@ cold_start() {
 }
 
 declare -A results
-MODES="compiled requests"
 for round in $(seq 1 "$ROUNDS"); do
 	for mode in $MODES; do
 		args=(--app.cluster.instances=2)
 		[[ $mode == requests ]] && args+=(--app.cluster.worker.warmup.until-compiled=false)
+		[[ $mode == normal ]] && args+=(--app.cluster.worker.gentle-start=false)
 		launch "Cluster ready" "${args[@]}"
 		await_class_data
 		warm_up_with_new_connections
@@ -106,15 +114,24 @@ for round in $(seq 1 "$ROUNDS"); do
 		cold=$(cold_start)
 		results[$mode,cold]+="$cold "
 		echo "round $round $mode: cold start $cold s"
-		grep -E "had [0-9]+ ms of CPU|runs at nice|more rounds" "$LOG" | sed -E "s/.*(Warmed up)/\1/" | sed 's/^/    /' || true
+		grep -E "had [0-9]+ ms of CPU|runs at nice|more rounds|\(replacement\) ready in" "$LOG" | sed -E "s/.*(Warmed up)/\1/" | sed 's/^/    /' || true
 		stop_app
 	done
 done
 
-row() { # mode load label
-	local k=$1,$2
-	echo "| $3 | $(m "${results[$k,steady]}") | $(m "${results[$k,reload]}") | $(m "${results[$k,ratio]}") | ${results[$k,failed]}| $(m "${results[$k,duration]}") |"
+mode_label() { # mode
+	case $1 in
+		compiled) echo "gentle start-up, warm-up until compiled (the defaults)" ;;
+		requests) echo "gentle start-up, warm-up with requests only (\`warmup.until-compiled=false\`)" ;;
+		normal) echo "normal priority (\`gentle-start=false\`), warm-up until compiled" ;;
+	esac
 }
+row() { # mode load
+	local k=$1,$2
+	echo "| $2 | $(mode_label "$1") | $(m "${results[$k,steady]}") | $(m "${results[$k,reload]}") | $(m "${results[$k,ratio]}") | ${results[$k,failed]}| $(m "${results[$k,duration]}") |"
+}
+rows() { for load in saturating paced; do for mode in $MODES; do row "$mode" "$load"; done; done; }
+colds() { for mode in $MODES; do echo -n "${results[$mode,cold]}"; done; }
 table=$(cat <<TABLE
 Run on $(date -u +%Y-%m-%d) on $(machine).
 Each round starts a cluster of 2 workers (the sample's defaults), waits until their class data archive exists, warms it up with $WARMUP of new connections on \`/api/data\`
@@ -122,20 +139,17 @@ and $WARMUP on \`/api/primes?limit=20000\`. Then, for each load, it measures the
 same load from 2 s before a \`POST /actuator/cluster/reload\` until the reload finished. Saturating: $CONNECTIONS connections without pause,
 \`Connection: close\` (a new connection per request), the 2 cores fully busy. Paced: 16 connections, each 20 ms between requests,
 \`Connection: close\`, room left on the cores. Last, worker 0 is killed (SIGKILL) under the saturating load. Rounds alternate
-replacements that warm up until their JIT compiler settles (the default, at most \`app.cluster.worker.warmup.timeout\`, 10 s)
-and \`app.cluster.worker.warmup.until-compiled=false\` (the sample's 20 requests per warm-up path only); both start gently
-(nice +10 until ready, or until they starve). An idle JVM of the sample and a gzip job (512 KB every 250 ms) run throughout.
-Medians of $ROUNDS rounds each.
+the modes below. A replacement started gently runs at nice +10, raised by two nice values after every 2 s in which it got
+less than a quarter of a core, and at the primary's once ready; warming up until compiled goes on until its JIT compiler
+settles, at most \`app.cluster.worker.warmup.timeout\` (10 s), past the sample's 20 requests per warm-up path. An idle JVM of
+the sample and a gzip job (512 KB every 250 ms) run throughout. Medians of $ROUNDS rounds each.
 
-| load | replacements warm up | p99 steady (ms) | p99 during reload (ms) | reload / steady p99 (median of the rounds' ratios) | failed requests per round | reload duration (s) |
+| load | replacements | p99 steady (ms) | p99 during reload (ms) | reload / steady p99 (median of the rounds' ratios) | failed requests per round | reload duration (s) |
 |---|---|---|---|---|---|---|
-$(row compiled saturating "saturating | until compiled (default)")
-$(row requests saturating "saturating | requests only")
-$(row compiled paced "paced | until compiled (default)")
-$(row requests paced "paced | requests only")
+$(rows)
 
 One worker killed (SIGKILL) under the same load, seconds until its replacement is ready (a restart after a crash starts at
-normal priority and warms up with its requests only in both modes): median $(m "${results[compiled,cold]} ${results[requests,cold]}") s of $((ROUNDS * 2)) (${results[compiled,cold]}${results[requests,cold]}).
+normal priority and warms up with its requests only in every mode): median $(m "$(colds)") s of $(wc -w <<<"$(colds)") ($(colds)).
 
 All rounds: $(for key in "${!results[@]}"; do echo "$key: ${results[$key]}"; done | sort | paste -sd ';' | sed 's/;/; /g').
 TABLE

@@ -287,10 +287,11 @@ public class ClusterProperties {
 		 * Whether a worker that replaces one still serving (a reload, a worker recycled
 		 * for max-requests or max-memory) starts at a lower CPU priority (nice 10 above
 		 * the primary's) and returns to the primary's once ready, so that its start-up
-		 * takes only CPU time the serving workers leave. Linux, where /usr/bin/nice
-		 * exists and a worker may lower its nice value again (root, CAP_SYS_NICE or
-		 * RLIMIT_NICE); elsewhere replacements start at normal priority. A worker
-		 * restarted after an exit always starts at normal priority.
+		 * takes only CPU time the serving workers leave; while it gets less than a
+		 * quarter of a core, its priority is raised by two nice values every 2 s. Linux,
+		 * where /usr/bin/nice exists and a worker may lower its nice value again (root,
+		 * CAP_SYS_NICE or RLIMIT_NICE); elsewhere replacements start at normal priority.
+		 * A worker restarted after an exit always starts at normal priority.
 		 */
 		private boolean gentleStart = true;
 

@@ -96,6 +96,32 @@ final class GentleStart {
 	}
 
 	/**
+	 * Raise the priority of every thread of a worker started gently by some nice values,
+	 * not above the primary's.
+	 * @param pid the worker's process
+	 * @param description the worker, for the log
+	 * @param steps by how many nice values
+	 * @param why what it got at its current priority, for the log
+	 * @return whether it still runs at a lower priority than the primary
+	 */
+	boolean raisePriority(long pid, String description, int steps, String why) {
+		try {
+			int current = Niceness.of(pid);
+			int raised = Math.max(this.nice, current - steps);
+			Niceness.set(pid, raised);
+			logger
+				.info(description + " " + why + " at nice " + current + ": the cores are busy; now at nice " + raised);
+			return raised > this.nice;
+		}
+		catch (IOException | RuntimeException | LinkageError ex) {
+			// Such as a worker that just exited.
+			logger.warn(description + " may still run at a lower priority: cannot raise it by " + steps
+					+ " nice values (" + ex.getMessage() + ")");
+			return false;
+		}
+	}
+
+	/**
 	 * Return every thread of a worker started gently to the primary's nice value.
 	 * @param pid the worker's process
 	 * @param description the worker, for the log
@@ -105,7 +131,8 @@ final class GentleStart {
 			int started = Niceness.of(pid);
 			if (started > this.nice) {
 				Niceness.set(pid, this.nice);
-				logger.info(description + " runs at nice " + this.nice + " (started at nice " + started + ")");
+				logger.info(
+						description + " runs at nice " + this.nice + " (was at nice " + started + " while it started)");
 			}
 		}
 		catch (IOException | RuntimeException | LinkageError ex) {

@@ -92,6 +92,11 @@ final class ProcessLauncher implements WorkerLauncher {
 	}
 
 	@Override
+	public boolean raisePriority(WorkerHandle worker, String description, int steps, String why) {
+		return this.gentleStart != null && this.gentleStart.raisePriority(worker.pid(), description, steps, why);
+	}
+
+	@Override
 	public void settled() {
 		if (this.classData != null) {
 			this.classData.prepare();

@@ -40,6 +40,20 @@ interface WorkerLauncher {
 	}
 
 	/**
+	 * Raise the CPU priority of a worker launched gently that gets too little CPU time,
+	 * at most to the primary's.
+	 * @param worker the worker
+	 * @param description the worker, for the log
+	 * @param steps by how many nice values
+	 * @param why what it got, for the log
+	 * @return whether it still runs at a lower priority than the primary
+	 */
+	default boolean raisePriority(WorkerHandle worker, String description, int steps, String why) {
+		normalPriority(worker, description);
+		return false;
+	}
+
+	/**
 	 * Every worker is ready (the cluster started, or a reload ended): a time for work in
 	 * the background that should not slow workers' start-up.
 	 */

@@ -4,13 +4,17 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.util.unit.DataSize;
@@ -281,15 +285,42 @@ class SupervisorTests {
 	}
 
 	@Test
-	void aGentleReplacementThatGetsNextToNoCpuGoesOnAtNormalPriorityAtOnce() {
+	void aGentleReplacementThatGetsNextToNoCpuIsRaisedStepByStepToNormalPriority() {
 		this.cpuShare = 0.05;
 		List<Long> normal = new CopyOnWriteArrayList<>();
-		Supervisor supervisor = supervisor(2, recordingNormalPriority(normal));
+		List<String> raised = new CopyOnWriteArrayList<>();
+		Supervisor supervisor = supervisor(2, recordingPriorities(normal, raised, 4, null));
 		CompletableFuture<Integer> exit = runUntilLaunched(supervisor, 2);
 		FakeWorker new0 = firstReplacementOfAReload(supervisor);
-		// Long before half the startup timeout (30 s).
-		await().atMost(WorkerProcesses.GENTLE_CHECK.multipliedBy(3)).until(() -> normal.contains(new0.pid));
+		// From nice 4, two steps, long before half the startup timeout (30 s).
+		await().atMost(WorkerProcesses.GENTLE_CHECK.multipliedBy(4))
+			.until(() -> raised.equals(List.of(new0.pid + ": 4 -> 2", new0.pid + ": 2 -> 0")));
+		await().during(WorkerProcesses.GENTLE_CHECK.multipliedBy(2)).until(() -> raised.size() == 2);
 		assertThat(new0.killed).isFalse();
+		ready(supervisor, new0);
+		await().until(() -> status(supervisor, new0).readyInstances() == 2);
+		// Back at the primary's priority already.
+		assertThat(normal).isEmpty();
+		supervisor.requestShutdown();
+		assertThat(exit.join()).isZero();
+	}
+
+	@Test
+	void aGentleReplacementStaysAtThePriorityThatGivesItAQuarterOfACoreUntilReady() {
+		this.cpuShare = 0.05;
+		List<Long> normal = new CopyOnWriteArrayList<>();
+		List<String> raised = new CopyOnWriteArrayList<>();
+		// Once raised, it gets half a core.
+		Supervisor supervisor = supervisor(2,
+				recordingPriorities(normal, raised, GentleStart.NICE_INCREMENT, (worker) -> worker.cpuShare = 0.5));
+		CompletableFuture<Integer> exit = runUntilLaunched(supervisor, 2);
+		FakeWorker new0 = firstReplacementOfAReload(supervisor);
+		await().atMost(WorkerProcesses.GENTLE_CHECK.multipliedBy(2)).until(() -> !raised.isEmpty());
+		await().during(WorkerProcesses.GENTLE_CHECK.multipliedBy(2))
+			.atMost(WorkerProcesses.GENTLE_CHECK.multipliedBy(3))
+			.until(() -> raised.equals(List.of(new0.pid + ": 10 -> 8")) && normal.isEmpty());
+		ready(supervisor, new0);
+		await().until(() -> normal.contains(new0.pid));
 		supervisor.requestShutdown();
 		assertThat(exit.join()).isZero();
 	}
@@ -314,6 +345,7 @@ class SupervisorTests {
 	void aLauncherThatCannotStartGentlyIsStillToldOfReplacementsButGetsNoPriorityChanges() {
 		this.cpuShare = 0.05;
 		List<Long> normal = new CopyOnWriteArrayList<>();
+		List<Long> raised = new CopyOnWriteArrayList<>();
 		WorkerLauncher recording = recordingNormalPriority(normal);
 		Supervisor supervisor = supervisor(2, new WorkerLauncher() {
 
@@ -332,6 +364,12 @@ class SupervisorTests {
 				recording.normalPriority(worker, description);
 			}
 
+			@Override
+			public boolean raisePriority(WorkerHandle worker, String description, int steps, String why) {
+				raised.add(worker.pid());
+				return false;
+			}
+
 		});
 		CompletableFuture<Integer> exit = runUntilLaunched(supervisor, 2);
 		FakeWorker new0 = firstReplacementOfAReload(supervisor);
@@ -339,11 +377,12 @@ class SupervisorTests {
 		assertThat(new0.replacing).isTrue();
 		await().during(WorkerProcesses.GENTLE_CHECK.multipliedBy(2))
 			.atMost(WorkerProcesses.GENTLE_CHECK.multipliedBy(3))
-			.until(normal::isEmpty);
+			.until(() -> normal.isEmpty() && raised.isEmpty());
 		ready(supervisor, new0);
 		await().until(() -> this.launched.size() == 4);
 		assertThat(this.launched.get(3).replacing).isTrue();
 		assertThat(normal).isEmpty();
+		assertThat(raised).isEmpty();
 		supervisor.requestShutdown();
 		assertThat(exit.join()).isZero();
 	}
@@ -666,6 +705,44 @@ class SupervisorTests {
 			@Override
 			public void normalPriority(WorkerHandle worker, String description) {
 				pids.add(worker.pid());
+			}
+
+		};
+	}
+
+	/**
+	 * A launcher that keeps a nice value for each worker, as {@link GentleStart} does
+	 * with the primary at nice 0, and records the workers returned to normal priority
+	 * once ready and each raise ({@code "pid: from -> to"}).
+	 */
+	private WorkerLauncher recordingPriorities(List<Long> normal, List<String> raised, int startedAt,
+			@Nullable Consumer<FakeWorker> onRaise) {
+		Map<Long, Integer> nice = new ConcurrentHashMap<>();
+		return new WorkerLauncher() {
+
+			@Override
+			public WorkerHandle launch(int id, int count, boolean replacing) {
+				FakeWorker worker = SupervisorTests.this.launch(id, count, replacing);
+				nice.put(worker.pid, replacing ? startedAt : 0);
+				return worker;
+			}
+
+			@Override
+			public void normalPriority(WorkerHandle worker, String description) {
+				normal.add(worker.pid());
+				nice.put(worker.pid(), 0);
+			}
+
+			@Override
+			public boolean raisePriority(WorkerHandle worker, String description, int steps, String why) {
+				int from = nice.get(worker.pid());
+				int to = Math.max(0, from - steps);
+				nice.put(worker.pid(), to);
+				raised.add(worker.pid() + ": " + from + " -> " + to);
+				if (onRaise != null) {
+					onRaise.accept((FakeWorker) worker);
+				}
+				return to > 0;
 			}
 
 		};

@@ -172,8 +172,10 @@ class ReloadClusterTests {
 				assertThat(startedAt).containsEntry(pid, primary + 10);
 				assertThat(niceOfEveryThread(pid)).containsOnly(primary);
 			});
-			assertThat(this.cluster.output())
-				.contains("runs at nice " + primary + " (started at nice " + (primary + 10) + ")");
+			// Returned to the primary's once ready, or before that by the steps that
+			// raise it while the load leaves it too little CPU.
+			assertThat(this.cluster.output()).containsPattern("(?m)runs at nice " + primary
+					+ " \\(was at nice \\d+ while it started\\)|the cores are busy; now at nice " + primary + "$");
 		}
 		else {
 			assertThat(this.cluster.output()).contains("Replacement workers start at normal priority");
