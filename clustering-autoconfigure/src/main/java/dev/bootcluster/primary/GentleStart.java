@@ -15,16 +15,16 @@ import dev.bootcluster.os.Niceness;
 /**
  * Starts a worker that replaces one still serving (a reload, a recycled worker) at a
  * lower CPU priority, so that its start-up (class loading, JIT, warm-up) takes only the
- * CPU time the serving workers leave, and returns it to the primary's priority once it is
- * ready ({@code app.cluster.worker.gentle-start}). Only where the primary may do that:
- * raising a nice value is always allowed, lowering it again needs {@code CAP_SYS_NICE} or
- * {@code RLIMIT_NICE}.
+ * CPU time the serving workers leave, raises it in steps while it starves, and returns it
+ * to the primary's priority once it is ready ({@code app.cluster.worker.gentle-start}).
+ * Only where the primary may do that: raising a nice value is always allowed, lowering it
+ * again needs {@code CAP_SYS_NICE} or {@code RLIMIT_NICE}.
  */
 final class GentleStart {
 
 	private static final Log logger = LogFactory.getLog(GentleStart.class);
 
-	/** How much nicer than the primary a gently started worker runs until it is ready. */
+	/** How much nicer than the primary a gently started worker starts. */
 	static final int NICE_INCREMENT = 10;
 
 	private static final Path NICE = Path.of("/usr/bin/nice");
@@ -100,24 +100,26 @@ final class GentleStart {
 	 * not above the primary's.
 	 * @param pid the worker's process
 	 * @param description the worker, for the log
-	 * @param steps by how many nice values
+	 * @param niceValues by how many nice values
 	 * @param why what it got at its current priority, for the log
-	 * @return whether it still runs at a lower priority than the primary
+	 * @return whether it may still run at a lower priority than the primary: also when
+	 * the change failed, so that returning it to normal priority is tried again once it
+	 * is ready
 	 */
-	boolean raisePriority(long pid, String description, int steps, String why) {
+	boolean raisePriority(long pid, String description, int niceValues, String why) {
 		try {
 			int current = Niceness.of(pid);
-			int raised = Math.max(this.nice, current - steps);
+			int raised = Math.max(this.nice, current - niceValues);
 			Niceness.set(pid, raised);
 			logger
 				.info(description + " " + why + " at nice " + current + ": the cores are busy; now at nice " + raised);
 			return raised > this.nice;
 		}
 		catch (IOException | RuntimeException | LinkageError ex) {
-			// Such as a worker that just exited.
-			logger.warn(description + " may still run at a lower priority: cannot raise it by " + steps
+			// Such as a worker that just exited, or one whose JVM keeps starting threads.
+			logger.warn(description + " may still run at a lower priority: cannot raise it by " + niceValues
 					+ " nice values (" + ex.getMessage() + ")");
-			return false;
+			return true;
 		}
 	}
 
@@ -128,11 +130,11 @@ final class GentleStart {
 	 */
 	void normalPriority(long pid, String description) {
 		try {
-			int started = Niceness.of(pid);
-			if (started > this.nice) {
+			int current = Niceness.of(pid);
+			if (current > this.nice) {
 				Niceness.set(pid, this.nice);
 				logger.info(
-						description + " runs at nice " + this.nice + " (was at nice " + started + " while it started)");
+						description + " runs at nice " + this.nice + " (was at nice " + current + " while it started)");
 			}
 		}
 		catch (IOException | RuntimeException | LinkageError ex) {

@@ -83,8 +83,8 @@ public final class Primary {
 				+ ((affinity != null) ? "; " + affinity.describe(workers) : "")
 				+ ((shared != null)
 						? "; class data archive " + shared.option().substring(shared.option().indexOf('=') + 1) : "")
-				+ ((gentleStart != null)
-						? "; replacements start at nice +" + GentleStart.NICE_INCREMENT + " until ready" : "")
+				+ ((gentleStart != null) ? "; replacements start at nice +" + GentleStart.NICE_INCREMENT
+						+ " until ready, raised while they starve" : "")
 				+ ")");
 		try (IpcServer ipc = openIpc(); management; ClassDataSharing sharing = classData) {
 			ClusterPlan plan = new ClusterPlan(workers, cores, limit, socket.getPort(), managementPort);

@@ -92,8 +92,8 @@ final class ProcessLauncher implements WorkerLauncher {
 	}
 
 	@Override
-	public boolean raisePriority(WorkerHandle worker, String description, int steps, String why) {
-		return this.gentleStart != null && this.gentleStart.raisePriority(worker.pid(), description, steps, why);
+	public boolean raisePriority(WorkerHandle worker, String description, int niceValues, String why) {
+		return this.gentleStart != null && this.gentleStart.raisePriority(worker.pid(), description, niceValues, why);
 	}
 
 	@Override

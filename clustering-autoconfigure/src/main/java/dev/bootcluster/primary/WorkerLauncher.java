@@ -41,14 +41,14 @@ interface WorkerLauncher {
 
 	/**
 	 * Raise the CPU priority of a worker launched gently that gets too little CPU time,
-	 * at most to the primary's.
+	 * at most to the primary's. By default it goes to the primary's at once.
 	 * @param worker the worker
 	 * @param description the worker, for the log
-	 * @param steps by how many nice values
+	 * @param niceValues by how many nice values
 	 * @param why what it got, for the log
-	 * @return whether it still runs at a lower priority than the primary
+	 * @return whether it may still run at a lower priority than the primary
 	 */
-	default boolean raisePriority(WorkerHandle worker, String description, int steps, String why) {
+	default boolean raisePriority(WorkerHandle worker, String description, int niceValues, String why) {
 		normalPriority(worker, description);
 		return false;
 	}

@@ -37,10 +37,10 @@ final class WorkerProcesses implements Rollover.Workers {
 
 	/**
 	 * By how many nice values the priority of a starving replacement is raised at each
-	 * check: from the gentle start's +10 to the primary's in five checks at most.
-	 * Measured under a saturating load on 2 cores, a replacement got about 10% of a core
-	 * at +10, 17 to 27% at +6, 34 to 49% at +4 to +2 and 0.6 to 0.8 of a core at the
-	 * primary's +0.
+	 * check: from the gentle start's +10 to the primary's in five raises, 12 s after its
+	 * start at most. Measured under a saturating load on 2 cores, a replacement got about
+	 * 10% of a core at +10, 17 to 27% at +6, 34 to 49% at +4 to +2 and 0.6 to 0.8 of a
+	 * core at the primary's +0.
 	 */
 	static final int GENTLE_STEP = 2;
 
@@ -129,8 +129,9 @@ final class WorkerProcesses implements Rollover.Workers {
 	}
 
 	/**
-	 * Return a worker started gently to the primary's CPU priority: once it is ready, or
-	 * when it is still starting after half the startup timeout.
+	 * Return a worker started gently to the primary's CPU priority: once it is ready,
+	 * when it is still starting after half the startup timeout, or when the worker it
+	 * replaces exited.
 	 * @param run the worker
 	 */
 	void normalPriority(WorkerRun run) {

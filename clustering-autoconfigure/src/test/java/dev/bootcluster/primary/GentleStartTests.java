@@ -12,7 +12,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Gentle start-up on a real process: started through {@code nice}, raised step by step,
- * returned to the primary's priority.
+ * returned to the primary's priority. Skipped where this JVM may not lower a nice value
+ * again (no {@code CAP_SYS_NICE} or {@code RLIMIT_NICE}); CI runs as root.
  */
 class GentleStartTests {
 
@@ -40,12 +41,13 @@ class GentleStartTests {
 	}
 
 	@Test
-	void aWorkerThatIsGoneIsNoLongerGentle() throws Exception {
+	void aWorkerThatCannotBeRaisedMayStillRunAtALowerPriority() throws Exception {
 		GentleStart gentle = GentleStart.choose(true);
 		assumeThat(gentle).isNotNull();
 		Process child = new ProcessBuilder("true").start();
 		child.waitFor();
-		assertThat(gentle.raisePriority(child.pid(), "true", 2, "had 0 ms of CPU")).isFalse();
+		// So that returning it to normal priority is tried again once it is ready.
+		assertThat(gentle.raisePriority(child.pid(), "true", 2, "had 0 ms of CPU")).isTrue();
 	}
 
 }
