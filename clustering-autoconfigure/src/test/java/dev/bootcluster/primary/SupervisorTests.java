@@ -365,7 +365,7 @@ class SupervisorTests {
 			}
 
 			@Override
-			public boolean raisePriority(WorkerHandle worker, String description, int steps, String why) {
+			public boolean raisePriority(WorkerHandle worker, String description, int niceValues, String why) {
 				raised.add(worker.pid());
 				return false;
 			}
@@ -692,22 +692,11 @@ class SupervisorTests {
 	}
 
 	/**
-	 * A launcher that records the workers it was asked to return to normal priority.
+	 * A launcher that records the workers it was asked to return to normal priority, and
+	 * raises gently started ones in steps from nice +10.
 	 */
 	private WorkerLauncher recordingNormalPriority(List<Long> pids) {
-		return new WorkerLauncher() {
-
-			@Override
-			public WorkerHandle launch(int id, int count, boolean replacing) {
-				return SupervisorTests.this.launch(id, count, replacing);
-			}
-
-			@Override
-			public void normalPriority(WorkerHandle worker, String description) {
-				pids.add(worker.pid());
-			}
-
-		};
+		return recordingPriorities(pids, new CopyOnWriteArrayList<>(), GentleStart.NICE_INCREMENT, null);
 	}
 
 	/**
@@ -734,9 +723,9 @@ class SupervisorTests {
 			}
 
 			@Override
-			public boolean raisePriority(WorkerHandle worker, String description, int steps, String why) {
+			public boolean raisePriority(WorkerHandle worker, String description, int niceValues, String why) {
 				int from = nice.get(worker.pid());
-				int to = Math.max(0, from - steps);
+				int to = Math.max(0, from - niceValues);
 				nice.put(worker.pid(), to);
 				raised.add(worker.pid() + ": " + from + " -> " + to);
 				if (onRaise != null) {
