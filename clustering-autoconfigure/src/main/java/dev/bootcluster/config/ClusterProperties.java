@@ -187,6 +187,18 @@ public class ClusterProperties {
 		 */
 		private Duration window = Duration.ofMinutes(5);
 
+		/**
+		 * Whether a worker restarted because its process failed after it had served (a
+		 * ready worker killed from outside, or one that crashed after 'min-ready-time')
+		 * starts at a higher CPU priority than the serving workers (nice 5 below the
+		 * primary's) and returns to the primary's once ready, so that the capacity it had
+		 * comes back sooner under load. A worker that failed before it served starts at
+		 * normal priority. Linux, where the primary may lower a nice value below its own
+		 * (root, CAP_SYS_NICE or RLIMIT_NICE); elsewhere restarts start at normal
+		 * priority.
+		 */
+		private boolean urgent = true;
+
 		public Duration getInitialBackoff() {
 			return this.initialBackoff;
 		}
@@ -243,6 +255,14 @@ public class ClusterProperties {
 			this.window = window;
 		}
 
+		public boolean isUrgent() {
+			return this.urgent;
+		}
+
+		public void setUrgent(boolean urgent) {
+			this.urgent = urgent;
+		}
+
 	}
 
 	/**
@@ -291,7 +311,8 @@ public class ClusterProperties {
 		 * quarter of a core, its priority is raised by two nice values every 2 s. Linux,
 		 * where /usr/bin/nice exists and a worker may lower its nice value again (root,
 		 * CAP_SYS_NICE or RLIMIT_NICE); elsewhere replacements start at normal priority.
-		 * A worker restarted after an exit always starts at normal priority.
+		 * A worker restarted after an exit never starts gently (see
+		 * 'app.cluster.restart.urgent').
 		 */
 		private boolean gentleStart = true;
 

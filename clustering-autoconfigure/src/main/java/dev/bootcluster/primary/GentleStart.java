@@ -129,17 +129,26 @@ final class GentleStart {
 	 * @param description the worker, for the log
 	 */
 	void normalPriority(long pid, String description) {
+		returnTo(this.nice, pid, description);
+	}
+
+	/**
+	 * Return every thread of a worker started at another priority to the primary's.
+	 * @param nice the primary's nice value
+	 * @param pid the worker's process
+	 * @param description the worker, for the log
+	 */
+	static void returnTo(int nice, long pid, String description) {
 		try {
 			int current = Niceness.of(pid);
-			if (current > this.nice) {
-				Niceness.set(pid, this.nice);
-				logger.info(
-						description + " runs at nice " + this.nice + " (was at nice " + current + " while it started)");
+			if (current != nice) {
+				Niceness.set(pid, nice);
+				logger.info(description + " runs at nice " + nice + " (was at nice " + current + " while it started)");
 			}
 		}
 		catch (IOException | RuntimeException | LinkageError ex) {
 			// Such as a worker that just exited.
-			logger.warn(description + " may still run at a lower priority: cannot return it to nice " + this.nice + " ("
+			logger.warn(description + " may still run at another priority: cannot return it to nice " + nice + " ("
 					+ ex.getMessage() + ")");
 		}
 	}

@@ -76,6 +76,7 @@ public final class Primary {
 				this.properties.getStartupTimeout());
 		ClassDataSharing.Launch shared = (classData != null) ? classData.launch() : null;
 		GentleStart gentleStart = GentleStart.choose(this.properties.getWorker().isGentleStart());
+		UrgentStart urgentStart = UrgentStart.choose(this.properties.getRestart().isUrgent());
 		long pid = ProcessHandle.current().pid();
 		logger.info("Primary (pid " + pid + ") starting " + workers + " workers on port " + socket.getPort()
 				+ " (shared socket" + ((managementPort != null) ? ", management port " + managementPort : "") + "; "
@@ -85,12 +86,14 @@ public final class Primary {
 						? "; class data archive " + shared.option().substring(shared.option().indexOf('=') + 1) : "")
 				+ ((gentleStart != null) ? "; replacements start at nice +" + GentleStart.NICE_INCREMENT
 						+ " until ready, raised while they starve" : "")
+				+ ((urgentStart != null) ? "; restarts of workers that served start at nice -"
+						+ UrgentStart.NICE_DECREMENT + " until ready" : "")
 				+ ")");
 		try (IpcServer ipc = openIpc(); management; ClassDataSharing sharing = classData) {
 			ClusterPlan plan = new ClusterPlan(workers, cores, limit, socket.getPort(), managementPort);
 			Supervisor supervisor = new Supervisor(this.properties, plan,
 					new ProcessLauncher(command, workerOptions, ipc, socket.getPort(), managementPort, affinity,
-							connectionSlots(ipc), classData, gentleStart, coresChosen ? null : cores),
+							connectionSlots(ipc), classData, gentleStart, urgentStart, coresChosen ? null : cores),
 					(management != null) ? management::targets : (targets) -> {
 					});
 			ipc.start(supervisor::onMessage);

@@ -35,14 +35,18 @@ final class ProcessLauncher implements WorkerLauncher {
 
 	private final @Nullable GentleStart gentleStart;
 
+	private final @Nullable UrgentStart urgentStart;
+
 	private final @Nullable Integer sharedCores;
 
 	private final long primaryPid = ProcessHandle.current().pid();
 
 	ProcessLauncher(WorkerCommand command, List<String> workerOptions, IpcServer ipc, int port,
 			@Nullable Integer managementPort, @Nullable CpuAffinity affinity, @Nullable ConnectionSlots connections,
-			@Nullable ClassDataSharing classData, @Nullable GentleStart gentleStart, @Nullable Integer sharedCores) {
+			@Nullable ClassDataSharing classData, @Nullable GentleStart gentleStart, @Nullable UrgentStart urgentStart,
+			@Nullable Integer sharedCores) {
 		this.classData = classData;
+		this.urgentStart = urgentStart;
 		this.sharedCores = sharedCores;
 		this.gentleStart = gentleStart;
 		this.command = command;
@@ -85,9 +89,21 @@ final class ProcessLauncher implements WorkerLauncher {
 	}
 
 	@Override
+	public boolean startUrgently(WorkerHandle worker, String description) {
+		if (this.urgentStart == null) {
+			return false;
+		}
+		this.urgentStart.raisePriority(worker.pid(), description);
+		return true;
+	}
+
+	@Override
 	public void normalPriority(WorkerHandle worker, String description) {
 		if (this.gentleStart != null) {
 			this.gentleStart.normalPriority(worker.pid(), description);
+		}
+		else if (this.urgentStart != null) {
+			this.urgentStart.normalPriority(worker.pid(), description);
 		}
 	}
 

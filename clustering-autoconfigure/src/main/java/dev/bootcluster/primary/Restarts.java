@@ -69,6 +69,7 @@ final class Restarts {
 			return;
 		}
 		boolean served = slot.restartPolicy().servedBeforeFailing(readyFor, reason);
+		slot.restoring(served);
 		String outage = "";
 		if (served && !this.serving.getAsBoolean() && delay.compareTo(this.config.getInitialBackoff()) > 0) {
 			// It could run, and no other worker serves: a longer backoff would only

@@ -220,11 +220,12 @@ final class Supervisor {
 		if (slot.isRetiring() || !this.slots.contains(slot)) {
 			return;
 		}
-		WorkerRun run = this.processes.start(slot.id(), this.slots.configured());
+		WorkerRun run = this.processes.start(slot.id(), this.slots.configured(), slot.isRestoring());
 		if (run == null) {
 			this.restarts.couldNotStart(slot);
 			return;
 		}
+		slot.restoring(false);
 		slot.current(run);
 		logger.info(run.describe() + " starting");
 	}

@@ -32,7 +32,21 @@ interface WorkerLauncher {
 	}
 
 	/**
-	 * Return a worker launched gently to the primary's CPU priority.
+	 * Run a worker just launched to restore the capacity of one that failed after it
+	 * served at a higher CPU priority than the serving workers until it is ready, if this
+	 * launcher can.
+	 * @param worker the worker
+	 * @param description the worker, for the log
+	 * @return whether it may run at another priority than the primary's now, to be
+	 * returned to it once ready
+	 */
+	default boolean startUrgently(WorkerHandle worker, String description) {
+		return false;
+	}
+
+	/**
+	 * Return a worker launched gently, or started urgently, to the primary's CPU
+	 * priority.
 	 * @param worker the worker
 	 * @param description the worker, for the log
 	 */

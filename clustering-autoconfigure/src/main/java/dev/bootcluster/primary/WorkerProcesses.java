@@ -67,13 +67,16 @@ final class WorkerProcesses implements Rollover.Workers {
 	 * Fork a process for a worker id and track it until it exits.
 	 * @param workerId the worker id
 	 * @param workerCount the number of workers the cluster has now
+	 * @param restoring whether it restores the capacity of a worker that failed after it
+	 * served: then it starts at a higher CPU priority than the serving workers until it
+	 * is ready, if the launcher can
 	 * @return the process, or {@code null} when it could not be started
 	 */
-	@Nullable WorkerRun start(int workerId, int workerCount) {
-		return start(workerId, workerCount, false);
+	@Nullable WorkerRun start(int workerId, int workerCount, boolean restoring) {
+		return start(workerId, workerCount, false, restoring);
 	}
 
-	private @Nullable WorkerRun start(int workerId, int workerCount, boolean replacing) {
+	private @Nullable WorkerRun start(int workerId, int workerCount, boolean replacing, boolean restoring) {
 		WorkerHandle handle;
 		try {
 			handle = this.launcher.launch(workerId, workerCount, replacing);
@@ -85,19 +88,23 @@ final class WorkerProcesses implements Rollover.Workers {
 		WorkerRun run = new WorkerRun(workerId, handle);
 		boolean gentle = replacing && this.launcher.startsGently();
 		run.gentle(gentle);
+		run.urgent(restoring && this.launcher.startUrgently(handle, run.describe()));
 		this.slots.track(run);
 		handle.onExit().thenAccept((code) -> this.loop.execute(() -> {
 			this.slots.untrack(run);
 			this.onExit.accept(run, code);
 		}));
 		this.loop.schedule(() -> killIfStillStarting(run), this.properties.getStartupTimeout());
-		if (gentle) {
-			// Slowed down that much, it would fail; it goes on at normal priority.
+		if (gentle || run.isUrgent()) {
+			// Slowed down that much, a gentle start would fail; an urgent one that takes
+			// that long gets no more CPU time from the serving workers.
 			this.loop.schedule(() -> {
 				if (run.state() == WorkerState.STARTING) {
 					normalPriority(run);
 				}
 			}, this.properties.getStartupTimeout().dividedBy(2));
+		}
+		if (gentle) {
 			raisePriorityIfStarving(run, null);
 		}
 		return run;
@@ -129,14 +136,15 @@ final class WorkerProcesses implements Rollover.Workers {
 	}
 
 	/**
-	 * Return a worker started gently to the primary's CPU priority: once it is ready,
-	 * when it is still starting after half the startup timeout, or when the worker it
-	 * replaces exited.
+	 * Return a worker started gently or urgently to the primary's CPU priority: once it
+	 * is ready, when it is still starting after half the startup timeout, or, started
+	 * gently, when the worker it replaces exited.
 	 * @param run the worker
 	 */
 	void normalPriority(WorkerRun run) {
-		if (run.isGentle()) {
+		if (run.isGentle() || run.isUrgent()) {
 			run.gentle(false);
+			run.urgent(false);
 			this.launcher.normalPriority(run.handle(), run.describe());
 		}
 	}
@@ -185,7 +193,7 @@ final class WorkerProcesses implements Rollover.Workers {
 
 	@Override
 	public @Nullable WorkerRun startReplacement(int workerId, @Nullable WorkerRun old, boolean oldServes) {
-		WorkerRun run = start(workerId, this.slots.configured(), oldServes);
+		WorkerRun run = start(workerId, this.slots.configured(), oldServes, false);
 		if (run != null) {
 			logger.info(run.describe() + " starting to replace " + ((old != null) ? "pid " + old.pid() : "no process"));
 		}

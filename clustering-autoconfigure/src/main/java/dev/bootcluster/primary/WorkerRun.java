@@ -50,6 +50,8 @@ final class WorkerRun {
 
 	private boolean gentle;
 
+	private boolean urgent;
+
 	WorkerRun(int workerId, WorkerHandle handle) {
 		this.workerId = workerId;
 		this.handle = handle;
@@ -89,6 +91,19 @@ final class WorkerRun {
 
 	void gentle(boolean gentle) {
 		this.gentle = gentle;
+	}
+
+	/**
+	 * Whether it started at a higher CPU priority than the primary's to restore the
+	 * capacity of a worker that failed after it served, and has not been returned to it
+	 * yet ({@code app.cluster.restart.urgent}).
+	 */
+	boolean isUrgent() {
+		return this.urgent;
+	}
+
+	void urgent(boolean urgent) {
+		this.urgent = urgent;
 	}
 
 	boolean isLive() {

@@ -24,6 +24,8 @@ final class WorkerSlot {
 
 	private boolean retiring;
 
+	private boolean restoring;
+
 	WorkerSlot(int id, ClusterProperties.Restart restart) {
 		this.id = id;
 		this.restartPolicy = new RestartPolicy(restart);
@@ -67,6 +69,19 @@ final class WorkerSlot {
 
 	void lastExit(ClusterStatus.Exit exit) {
 		this.lastExit = exit;
+	}
+
+	/**
+	 * Whether its next process restores capacity the cluster had: its last one failed
+	 * after it served.
+	 * @return true until a process is started for it
+	 */
+	boolean isRestoring() {
+		return this.restoring;
+	}
+
+	void restoring(boolean restoring) {
+		this.restoring = restoring;
 	}
 
 	/**

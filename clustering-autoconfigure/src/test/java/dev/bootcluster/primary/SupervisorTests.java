@@ -54,6 +54,9 @@ class SupervisorTests {
 
 	private final List<String> leadership = new CopyOnWriteArrayList<>();
 
+	/** The workers a recording launcher was asked to start urgently. */
+	private final List<Long> urgent = new CopyOnWriteArrayList<>();
+
 	private final AtomicReference<ManagementProxy.Targets> managementTargets = new AtomicReference<>(
 			new ManagementProxy.Targets(List.of(), Set.of()));
 
@@ -337,6 +340,56 @@ class SupervisorTests {
 			.until(normal::isEmpty);
 		ready(supervisor, new0);
 		await().until(() -> normal.contains(new0.pid));
+		supervisor.requestShutdown();
+		assertThat(exit.join()).isZero();
+	}
+
+	@Test
+	void aWorkerRestartedAfterItServedStartsUrgentlyUntilReadyAndNoOtherStartDoes() {
+		List<Long> normal = new CopyOnWriteArrayList<>();
+		Supervisor supervisor = supervisor(2, recordingNormalPriority(normal));
+		CompletableFuture<Integer> exit = runUntilLaunched(supervisor, 2);
+		this.launched.forEach((worker) -> ready(supervisor, worker));
+		// Killed from outside once ready: it served.
+		this.launched.get(1).exit.complete(137);
+		await().until(() -> this.launched.size() == 3);
+		FakeWorker restored = this.launched.get(2);
+		assertThat(this.urgent).containsExactly(restored.pid);
+		assertThat(normal).isEmpty();
+		ready(supervisor, restored);
+		await().until(() -> normal.contains(restored.pid));
+		// Its restart after a crash before it was ready is part of a crash loop.
+		restored.exit.complete(137);
+		await().until(() -> this.launched.size() == 4);
+		this.launched.get(3).exit.complete(1);
+		await().until(() -> this.launched.size() == 5);
+		ready(supervisor, this.launched.get(4));
+		// Nor does a scale-up or a reload's replacement start urgently.
+		scale(supervisor, this.launched.get(0), "3");
+		await().until(() -> this.launched.size() == 6);
+		ready(supervisor, this.launched.get(5));
+		request(supervisor, this.launched.get(0), ClusterMessage.ReloadRequest::new);
+		await().until(() -> this.launched.size() == 7);
+		assertThat(this.urgent).containsExactly(restored.pid, this.launched.get(3).pid);
+		supervisor.requestShutdown();
+		assertThat(exit.join()).isZero();
+	}
+
+	@Test
+	void anUrgentRestartStillStartingAfterHalfTheStartupTimeoutGoesOnAtNormalPriority() {
+		this.properties.setStartupTimeout(Duration.ofSeconds(3));
+		List<Long> normal = new CopyOnWriteArrayList<>();
+		Supervisor supervisor = supervisor(2, recordingNormalPriority(normal));
+		CompletableFuture<Integer> exit = runUntilLaunched(supervisor, 2);
+		this.launched.forEach((worker) -> ready(supervisor, worker));
+		this.launched.get(0).exit.complete(137);
+		await().until(() -> this.launched.size() == 3);
+		FakeWorker restored = this.launched.get(2);
+		await().atMost(Duration.ofSeconds(2)).until(() -> normal.contains(restored.pid));
+		assertThat(restored.killed).isFalse();
+		ready(supervisor, restored);
+		await().until(() -> status(supervisor, restored).readyInstances() == 2);
+		assertThat(normal).containsExactly(restored.pid);
 		supervisor.requestShutdown();
 		assertThat(exit.join()).isZero();
 	}
@@ -700,9 +753,10 @@ class SupervisorTests {
 	}
 
 	/**
-	 * A launcher that keeps a nice value for each worker, as {@link GentleStart} does
-	 * with the primary at nice 0, and records the workers returned to normal priority
-	 * once ready and each raise ({@code "pid: from -> to"}).
+	 * A launcher that keeps a nice value for each worker, as {@link GentleStart} and
+	 * {@link UrgentStart} do with the primary at nice 0, and records the workers started
+	 * urgently, those returned to normal priority once ready and each raise
+	 * ({@code "pid: from -> to"}).
 	 */
 	private WorkerLauncher recordingPriorities(List<Long> normal, List<String> raised, int startedAt,
 			@Nullable Consumer<FakeWorker> onRaise) {
@@ -714,6 +768,13 @@ class SupervisorTests {
 				FakeWorker worker = SupervisorTests.this.launch(id, count, replacing);
 				nice.put(worker.pid, replacing ? startedAt : 0);
 				return worker;
+			}
+
+			@Override
+			public boolean startUrgently(WorkerHandle worker, String description) {
+				SupervisorTests.this.urgent.add(worker.pid());
+				nice.put(worker.pid(), -UrgentStart.NICE_DECREMENT);
+				return true;
 			}
 
 			@Override

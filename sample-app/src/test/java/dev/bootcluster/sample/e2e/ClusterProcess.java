@@ -12,10 +12,12 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import static org.awaitility.Awaitility.await;
 
@@ -247,6 +249,29 @@ final class ClusterProcess implements AutoCloseable {
 		}
 		catch (IOException ex) {
 			return List.of();
+		}
+	}
+
+	/**
+	 * The nice value of every thread of a process that still run.
+	 */
+	static List<Integer> niceOfEveryThread(long pid) throws IOException {
+		try (Stream<Path> threads = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
+			return threads.map((thread) -> niceOf(thread.resolve("stat"))).flatMap(Optional::stream).toList();
+		}
+	}
+
+	/**
+	 * The nice value in a {@code /proc} stat file (field 19), if the process or thread
+	 * still runs.
+	 */
+	static Optional<Integer> niceOf(Path stat) {
+		try {
+			String line = Files.readString(stat);
+			return Optional.of(Integer.valueOf(line.substring(line.lastIndexOf(')') + 2).split(" ")[16]));
+		}
+		catch (IOException ex) {
+			return Optional.empty();
 		}
 	}
 

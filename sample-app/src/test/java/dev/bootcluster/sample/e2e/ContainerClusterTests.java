@@ -71,9 +71,11 @@ class ContainerClusterTests {
 		assertThat(container.cpusOfThreads(workers.get(0).pid())).containsOnly("0");
 		assertThat(container.cpusOfThreads(workers.get(1).pid())).containsOnly("1");
 		assertThat(container.cpusOfThreads(1)).containsOnly("0-1");
-		// An unprivileged user could not return a replacement to normal priority.
+		// An unprivileged user could not return a replacement to normal priority, nor run
+		// a restarted worker above it.
 		assertThat(container.output())
-			.contains("Replacement workers start at normal priority (app.cluster.worker.gentle-start: ");
+			.contains("Replacement workers start at normal priority (app.cluster.worker.gentle-start: ")
+			.contains("Restarted workers start at normal priority (app.cluster.restart.urgent: ");
 	}
 
 	@Test

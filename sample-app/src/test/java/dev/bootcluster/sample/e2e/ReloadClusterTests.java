@@ -8,14 +8,12 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -120,7 +118,7 @@ class ReloadClusterTests {
 					.stream()
 					.filter((worker) -> !before.contains(worker.pid()))
 					.filter((worker) -> runsAWorkerJvm(ClusterProcess.commandLine(worker), primaryCommand))
-					.forEach((worker) -> niceOf(Path.of("/proc", String.valueOf(worker.pid()), "stat"))
+					.forEach((worker) -> ClusterProcess.niceOf(Path.of("/proc", String.valueOf(worker.pid()), "stat"))
 						.ifPresent((nice) -> startedAt.putIfAbsent(worker.pid(), nice))),
 				0, 100, TimeUnit.MILLISECONDS);
 		try (LoadGenerator fresh = new LoadGenerator(this.cluster.port(), "/api/whoami", 2, 500_000,
@@ -166,11 +164,11 @@ class ReloadClusterTests {
 		assertThat(scrape.value("cluster_reload_duration_seconds_count")).isEqualTo(1);
 		assertThat(scrape.value("cluster_reload_duration_seconds_sum")).isPositive();
 		assertThat(scrape.value("cluster_workers{state=\"ready\"}")).isEqualTo(2);
-		int primary = niceOf(Path.of("/proc", String.valueOf(this.cluster.pid()), "stat")).orElseThrow();
+		int primary = ClusterProcess.niceOf(Path.of("/proc", String.valueOf(this.cluster.pid()), "stat")).orElseThrow();
 		if (this.cluster.output().contains("replacements start at nice +10 until ready, raised while they starve")) {
 			assertThat(replacements).allSatisfy((pid) -> {
 				assertThat(startedAt).containsEntry(pid, primary + 10);
-				assertThat(niceOfEveryThread(pid)).containsOnly(primary);
+				assertThat(ClusterProcess.niceOfEveryThread(pid)).containsOnly(primary);
 			});
 			// Returned to the primary's once ready, or before that by the steps that
 			// raise it while the load leaves it too little CPU.
@@ -255,32 +253,12 @@ class ReloadClusterTests {
 		return managementGet("/actuator/cluster").body();
 	}
 
-	private static List<Integer> niceOfEveryThread(long pid) throws IOException {
-		try (Stream<Path> threads = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
-			return threads.map((thread) -> niceOf(thread.resolve("stat"))).flatMap(Optional::stream).toList();
-		}
-	}
-
 	/**
 	 * Whether a process already runs a worker's JVM: not the nice command it may start
 	 * through, nor the primary's copy a fork makes before it runs either.
 	 */
 	private static boolean runsAWorkerJvm(List<String> command, List<String> primaryCommand) {
 		return !command.isEmpty() && command.get(0).endsWith("/java") && !command.equals(primaryCommand);
-	}
-
-	/**
-	 * The nice value in a {@code /proc} stat file (field 19), if the process or thread
-	 * still runs.
-	 */
-	private static Optional<Integer> niceOf(Path stat) {
-		try {
-			String line = Files.readString(stat);
-			return Optional.of(Integer.valueOf(line.substring(line.lastIndexOf(')') + 2).split(" ")[16]));
-		}
-		catch (IOException ex) {
-			return Optional.empty();
-		}
 	}
 
 	private List<Long> currentPids() throws Exception {

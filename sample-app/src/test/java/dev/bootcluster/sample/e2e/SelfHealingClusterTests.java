@@ -1,5 +1,7 @@
 package dev.bootcluster.sample.e2e;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -121,6 +123,33 @@ class SelfHealingClusterTests {
 		// until its turn ends.
 		List<Integer> after = ticks().subList(before, ticks().size());
 		assertThat(after.subList(after.indexOf(1 - ticking), after.size())).containsOnly(1 - ticking);
+		// It had served: its restart starts above the serving worker's priority, and
+		// every thread returns to the primary's once ready.
+		await("its restart").atMost(ClusterProcess.STARTUP)
+			.until(() -> readyPidOrZero(ticking) != 0 && readyPidOrZero(ticking) != pid);
+		long restarted = this.cluster.readyPid(ticking);
+		int primary = ClusterProcess.niceOf(Path.of("/proc", String.valueOf(this.cluster.pid()), "stat")).orElseThrow();
+		String worker = "worker " + ticking + " (pid " + restarted + ")";
+		if (this.cluster.output().contains("restarts of workers that served start at nice -5 until ready")) {
+			String returned = worker + " runs at nice " + primary + " (was at nice " + (primary - 5)
+					+ " while it started)";
+			await().atMost(Duration.ofSeconds(5)).until(() -> this.cluster.output().contains(returned));
+			assertThat(this.cluster.output()).contains(worker
+					+ " restores the capacity of a worker that served: runs at nice " + (primary - 5) + " until ready");
+			assertThat(ClusterProcess.niceOfEveryThread(restarted)).containsOnly(primary);
+		}
+		else {
+			assertThat(this.cluster.output()).contains("Restarted workers start at normal priority");
+		}
+	}
+
+	private long readyPidOrZero(int workerId) {
+		try {
+			return this.cluster.readyPid(workerId);
+		}
+		catch (IOException | AssertionError ex) {
+			return 0;
+		}
 	}
 
 	private List<Integer> ticks() {

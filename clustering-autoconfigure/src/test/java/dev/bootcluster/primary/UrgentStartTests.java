@@ -1,0 +1,84 @@
+package dev.bootcluster.primary;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+
+import dev.bootcluster.os.Niceness;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+/**
+ * An urgent restart on a real process: every thread raised above the primary's priority,
+ * then returned to it. Skipped where this JVM may not lower a nice value below its own
+ * (no {@code CAP_SYS_NICE} or {@code RLIMIT_NICE}); CI runs as root.
+ */
+class UrgentStartTests {
+
+	@Test
+	void aRestartedWorkerRunsAboveThePrimaryUntilReturnedToIt() throws Exception {
+		UrgentStart urgent = UrgentStart.choose(true);
+		assumeThat(urgent).as("this JVM may lower nice values below its own (CAP_SYS_NICE or RLIMIT_NICE)").isNotNull();
+		int primary = Niceness.ofThisThread();
+		// A JVM, with its compiler and GC threads besides the main one.
+		Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+				System.getProperty("java.class.path"), Sleeper.class.getName())
+			.redirectErrorStream(true)
+			.start();
+		try {
+			assertThat(child.getInputStream().read()).as("its first output").isEqualTo('.');
+			urgent.raisePriority(child.pid(), "a JVM");
+			assertThat(niceOfEveryThread(child.pid())).hasSizeGreaterThan(5)
+				.containsOnly(primary - UrgentStart.NICE_DECREMENT);
+			urgent.normalPriority(child.pid(), "a JVM");
+			assertThat(niceOfEveryThread(child.pid())).containsOnly(primary);
+		}
+		finally {
+			child.destroyForcibly().waitFor();
+		}
+	}
+
+	@Test
+	void aRestartedWorkerThatIsGoneStillCountsAsRaised() throws Exception {
+		UrgentStart urgent = UrgentStart.choose(true);
+		assumeThat(urgent).isNotNull();
+		Process child = new ProcessBuilder("true").start();
+		child.waitFor();
+		// Logged only: its exit is the supervisor's to handle.
+		urgent.raisePriority(child.pid(), "true");
+		urgent.normalPriority(child.pid(), "true");
+	}
+
+	@Test
+	void turnedOffThereAreNoUrgentRestarts() {
+		assertThat(UrgentStart.choose(false)).isNull();
+	}
+
+	private static List<Integer> niceOfEveryThread(long pid) throws Exception {
+		List<Integer> nice = new ArrayList<>();
+		try (Stream<Path> tasks = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
+			for (Path task : tasks.toList()) {
+				// /proc/<tid> is the thread's own view.
+				nice.add(Niceness.of(Long.parseLong(task.getFileName().toString())));
+			}
+		}
+		return nice;
+	}
+
+	/** Says it runs, then sleeps until killed. */
+	public static final class Sleeper {
+
+		public static void main(String[] args) throws InterruptedException {
+			System.out.print('.');
+			System.out.flush();
+			Thread.sleep(60_000);
+		}
+
+	}
+
+}
