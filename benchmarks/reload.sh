@@ -148,8 +148,8 @@ the sample and a gzip job (512 KB every 250 ms) run throughout. Medians of $ROUN
 |---|---|---|---|---|---|---|
 $(rows)
 
-One worker killed (SIGKILL) under the same load, seconds until its replacement is ready (a restart after a crash starts at
-normal priority and warms up with its requests only in every mode): median $(m "$(colds)") s of $(wc -w <<<"$(colds)") ($(colds)).
+One worker killed (SIGKILL) under the same load, seconds until its replacement is ready (a restart of a worker that served
+starts at nice -5 until ready, \`app.cluster.restart.urgent\`, and warms up with its requests only in every mode): median $(m "$(colds)") s of $(wc -w <<<"$(colds)") ($(colds)).
 
 All rounds: $(for key in "${!results[@]}"; do echo "$key: ${results[$key]}"; done | sort | paste -sd ';' | sed 's/;/; /g').
 TABLE
