@@ -109,7 +109,7 @@ $ROUNDS rounds of $KILLS kills each.
 |---|---|---|---|---|---|---|---|
 $(for mode in $MODES; do row "$mode"; done)
 
-Failed requests are the killed worker's connections reset by the kill.
+Failed requests: wrk's socket errors and non-2xx responses over the window.
 
 All rounds: $(for key in "${!results[@]}"; do echo "$key: ${results[$key]}"; done | sort | paste -sd ';' | sed 's/;/; /g').
 TABLE

@@ -127,9 +127,10 @@ final class GentleStart {
 	 * Return every thread of a worker started gently to the primary's nice value.
 	 * @param pid the worker's process
 	 * @param description the worker, for the log
+	 * @return whether some of its threads may still run at another priority
 	 */
-	void normalPriority(long pid, String description) {
-		returnTo(this.nice, pid, description);
+	boolean normalPriority(long pid, String description) {
+		return returnTo(this.nice, pid, description);
 	}
 
 	/**
@@ -137,19 +138,24 @@ final class GentleStart {
 	 * @param nice the primary's nice value
 	 * @param pid the worker's process
 	 * @param description the worker, for the log
+	 * @return whether some of its threads may still run at another priority
 	 */
-	static void returnTo(int nice, long pid, String description) {
+	static boolean returnTo(int nice, long pid, String description) {
 		try {
 			int current = Niceness.of(pid);
+			// Every thread, also when the main one is back already: a return that failed
+			// half way is tried again.
+			Niceness.set(pid, nice);
 			if (current != nice) {
-				Niceness.set(pid, nice);
 				logger.info(description + " runs at nice " + nice + " (was at nice " + current + " while it started)");
 			}
+			return false;
 		}
 		catch (IOException | RuntimeException | LinkageError ex) {
-			// Such as a worker that just exited.
+			// Such as a worker that just exited, or one whose JVM keeps starting threads.
 			logger.warn(description + " may still run at another priority: cannot return it to nice " + nice + " ("
 					+ ex.getMessage() + ")");
+			return true;
 		}
 	}
 

@@ -98,13 +98,11 @@ final class ProcessLauncher implements WorkerLauncher {
 	}
 
 	@Override
-	public void normalPriority(WorkerHandle worker, String description) {
+	public boolean normalPriority(WorkerHandle worker, String description) {
 		if (this.gentleStart != null) {
-			this.gentleStart.normalPriority(worker.pid(), description);
+			return this.gentleStart.normalPriority(worker.pid(), description);
 		}
-		else if (this.urgentStart != null) {
-			this.urgentStart.normalPriority(worker.pid(), description);
-		}
+		return this.urgentStart != null && this.urgentStart.normalPriority(worker.pid(), description);
 	}
 
 	@Override

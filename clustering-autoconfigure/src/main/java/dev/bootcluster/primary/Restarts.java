@@ -69,7 +69,6 @@ final class Restarts {
 			return;
 		}
 		boolean served = slot.restartPolicy().servedBeforeFailing(readyFor, reason);
-		slot.restoring(served);
 		String outage = "";
 		if (served && !this.serving.getAsBoolean() && delay.compareTo(this.config.getInitialBackoff()) > 0) {
 			// It could run, and no other worker serves: a longer backoff would only
@@ -88,6 +87,7 @@ final class Restarts {
 		this.loop.schedule(() -> {
 			// A reload may have replaced the process meanwhile.
 			if (slot.current() == run) {
+				slot.restoring(served);
 				this.restart.accept(slot);
 			}
 		}, delay);

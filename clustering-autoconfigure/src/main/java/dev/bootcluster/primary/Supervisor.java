@@ -220,7 +220,9 @@ final class Supervisor {
 		if (slot.isRetiring() || !this.slots.contains(slot)) {
 			return;
 		}
-		WorkerRun run = this.processes.start(slot.id(), this.slots.configured(), slot.isRestoring());
+		// Not above the serving workers while a reload's replacement for it starts too.
+		boolean restoring = slot.isRestoring() && this.rollover.starting(slot.id()) == null;
+		WorkerRun run = this.processes.start(slot.id(), this.slots.configured(), restoring);
 		if (run == null) {
 			this.restarts.couldNotStart(slot);
 			return;

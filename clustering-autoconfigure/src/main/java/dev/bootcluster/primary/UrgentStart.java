@@ -84,8 +84,7 @@ final class UrgentStart {
 		catch (IOException | RuntimeException | LinkageError ex) {
 			// Such as a worker that exited at once: whatever threads were raised, it is
 			// returned to the primary's priority once it is ready.
-			logger.warn(description + " starts at normal priority: cannot run it at nice " + urgentNice() + " ("
-					+ ex.getMessage() + ")");
+			logger.warn(description + " may run only partly at nice " + urgentNice() + " (" + ex.getMessage() + ")");
 		}
 	}
 
@@ -93,9 +92,10 @@ final class UrgentStart {
 	 * Return every thread of a worker restarted urgently to the primary's nice value.
 	 * @param pid the worker's process
 	 * @param description the worker, for the log
+	 * @return whether some of its threads may still run at another priority
 	 */
-	void normalPriority(long pid, String description) {
-		GentleStart.returnTo(this.nice, pid, description);
+	boolean normalPriority(long pid, String description) {
+		return GentleStart.returnTo(this.nice, pid, description);
 	}
 
 }

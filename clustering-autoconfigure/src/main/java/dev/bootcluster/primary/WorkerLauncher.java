@@ -32,9 +32,9 @@ interface WorkerLauncher {
 	}
 
 	/**
-	 * Run a worker just launched to restore the capacity of one that failed after it
-	 * served at a higher CPU priority than the serving workers until it is ready, if this
-	 * launcher can.
+	 * Run a worker just launched at a higher CPU priority than the serving workers until
+	 * it is ready, if this launcher can: it restores the capacity of a worker that failed
+	 * after it served.
 	 * @param worker the worker
 	 * @param description the worker, for the log
 	 * @return whether it may run at another priority than the primary's now, to be
@@ -49,8 +49,11 @@ interface WorkerLauncher {
 	 * priority.
 	 * @param worker the worker
 	 * @param description the worker, for the log
+	 * @return whether some of its threads may still run at another priority: the return
+	 * is tried again later
 	 */
-	default void normalPriority(WorkerHandle worker, String description) {
+	default boolean normalPriority(WorkerHandle worker, String description) {
+		return false;
 	}
 
 	/**

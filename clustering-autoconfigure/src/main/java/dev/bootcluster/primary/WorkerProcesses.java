@@ -44,6 +44,12 @@ final class WorkerProcesses implements Rollover.Workers {
 	 */
 	static final int GENTLE_STEP = 2;
 
+	/**
+	 * How often returning a worker to the primary's priority is tried,
+	 * {@link #GENTLE_CHECK} apart, before it is left as it is.
+	 */
+	private static final int NORMAL_PRIORITY_ATTEMPTS = 5;
+
 	private final ClusterProperties properties;
 
 	private final WorkerLauncher launcher;
@@ -145,7 +151,15 @@ final class WorkerProcesses implements Rollover.Workers {
 		if (run.isGentle() || run.isUrgent()) {
 			run.gentle(false);
 			run.urgent(false);
-			this.launcher.normalPriority(run.handle(), run.describe());
+			returnToNormalPriority(run, NORMAL_PRIORITY_ATTEMPTS);
+		}
+	}
+
+	private void returnToNormalPriority(WorkerRun run, int attempts) {
+		if (this.launcher.normalPriority(run.handle(), run.describe()) && attempts > 1 && run.isLive()) {
+			// Such as a JVM that started threads faster than they were changed: not left
+			// above or below the serving workers.
+			this.loop.schedule(() -> returnToNormalPriority(run, attempts - 1), GENTLE_CHECK);
 		}
 	}
 

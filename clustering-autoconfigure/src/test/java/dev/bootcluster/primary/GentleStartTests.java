@@ -32,7 +32,7 @@ class GentleStartTests {
 			assertThat(gentle.raisePriority(child.pid(), "sleep", 4, "had 0 ms of CPU")).isFalse();
 			assertThat(Niceness.of(child.pid())).isEqualTo(primary);
 			Niceness.set(child.pid(), primary + 3);
-			gentle.normalPriority(child.pid(), "sleep");
+			assertThat(gentle.normalPriority(child.pid(), "sleep")).isFalse();
 			assertThat(Niceness.of(child.pid())).isEqualTo(primary);
 		}
 		finally {

@@ -358,9 +358,9 @@ class SupervisorTests {
 		assertThat(normal).isEmpty();
 		ready(supervisor, restored);
 		await().until(() -> normal.contains(restored.pid));
-		// Its restart after a crash before it was ready is part of a crash loop.
 		restored.exit.complete(137);
 		await().until(() -> this.launched.size() == 4);
+		// Its restart after a crash before it was ready is part of a crash loop.
 		this.launched.get(3).exit.complete(1);
 		await().until(() -> this.launched.size() == 5);
 		ready(supervisor, this.launched.get(4));
@@ -371,6 +371,58 @@ class SupervisorTests {
 		request(supervisor, this.launched.get(0), ClusterMessage.ReloadRequest::new);
 		await().until(() -> this.launched.size() == 7);
 		assertThat(this.urgent).containsExactly(restored.pid, this.launched.get(3).pid);
+		supervisor.requestShutdown();
+		assertThat(exit.join()).isZero();
+	}
+
+	@Test
+	void aWorkerKilledWhileItsReloadReplacementStartsIsNotRestartedUrgently() {
+		List<Long> normal = new CopyOnWriteArrayList<>();
+		Supervisor supervisor = supervisor(2, recordingNormalPriority(normal));
+		CompletableFuture<Integer> exit = runUntilLaunched(supervisor, 2);
+		FakeWorker replacement = firstReplacementOfAReload(supervisor);
+		assertThat(replacement.id).isZero();
+		this.launched.get(0).exit.complete(137);
+		await().until(() -> this.launched.size() == 4);
+		assertThat(this.launched.get(3).id).isZero();
+		assertThat(this.urgent).isEmpty();
+		supervisor.requestShutdown();
+		assertThat(exit.join()).isZero();
+	}
+
+	@Test
+	void aReturnToNormalPriorityThatFailsIsTriedAgain() {
+		List<Long> returns = new CopyOnWriteArrayList<>();
+		WorkerLauncher recording = recordingNormalPriority(new CopyOnWriteArrayList<>());
+		Supervisor supervisor = supervisor(2, new WorkerLauncher() {
+
+			@Override
+			public WorkerHandle launch(int id, int count, boolean replacing) throws IOException {
+				return recording.launch(id, count, replacing);
+			}
+
+			@Override
+			public boolean startUrgently(WorkerHandle worker, String description) {
+				return recording.startUrgently(worker, description);
+			}
+
+			@Override
+			public boolean normalPriority(WorkerHandle worker, String description) {
+				returns.add(worker.pid());
+				// Threads kept starting twice.
+				return returns.size() < 3;
+			}
+
+		});
+		CompletableFuture<Integer> exit = runUntilLaunched(supervisor, 2);
+		this.launched.forEach((worker) -> ready(supervisor, worker));
+		this.launched.get(1).exit.complete(137);
+		await().until(() -> this.launched.size() == 3);
+		FakeWorker restored = this.launched.get(2);
+		ready(supervisor, restored);
+		await().atMost(WorkerProcesses.GENTLE_CHECK.multipliedBy(4)).until(() -> returns.size() == 3);
+		await().during(WorkerProcesses.GENTLE_CHECK.multipliedBy(2)).until(() -> returns.size() == 3);
+		assertThat(returns).containsOnly(restored.pid);
 		supervisor.requestShutdown();
 		assertThat(exit.join()).isZero();
 	}
@@ -413,8 +465,8 @@ class SupervisorTests {
 			}
 
 			@Override
-			public void normalPriority(WorkerHandle worker, String description) {
-				recording.normalPriority(worker, description);
+			public boolean normalPriority(WorkerHandle worker, String description) {
+				return recording.normalPriority(worker, description);
 			}
 
 			@Override
@@ -778,9 +830,10 @@ class SupervisorTests {
 			}
 
 			@Override
-			public void normalPriority(WorkerHandle worker, String description) {
+			public boolean normalPriority(WorkerHandle worker, String description) {
 				normal.add(worker.pid());
 				nice.put(worker.pid(), 0);
+				return false;
 			}
 
 			@Override

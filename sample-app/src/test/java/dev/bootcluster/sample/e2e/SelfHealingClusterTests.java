@@ -111,7 +111,8 @@ class SelfHealingClusterTests {
 
 	@Test
 	@Order(4)
-	void theSingleWorkerJobMovesToTheOtherWorkerWhenItsWorkerIsKilled() throws Exception {
+	void theSingleWorkerJobMovesToTheOtherWorkerWhenItsWorkerIsKilledWhoseRestartRunsUrgentlyUntilReady()
+			throws Exception {
 		await().atMost(Duration.ofSeconds(30)).until(() -> !ticks().isEmpty());
 		int ticking = ticks().get(ticks().size() - 1);
 		long pid = this.cluster.readyPid(ticking);
