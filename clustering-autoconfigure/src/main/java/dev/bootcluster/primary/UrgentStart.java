@@ -66,7 +66,7 @@ final class UrgentStart {
 	 * The nice value a restarted worker runs at until it is ready.
 	 * @return the primary's nice value less {@link #NICE_DECREMENT}
 	 */
-	int urgentNice() {
+	private int urgentNice() {
 		return this.nice - NICE_DECREMENT;
 	}
 

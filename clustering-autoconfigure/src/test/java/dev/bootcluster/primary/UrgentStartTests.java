@@ -1,5 +1,6 @@
 package dev.bootcluster.primary;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,7 +29,7 @@ class UrgentStartTests {
 		int primary = Niceness.ofThisThread();
 		// A JVM, with its compiler and GC threads besides the main one.
 		Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-				System.getProperty("java.class.path"), Sleeper.class.getName())
+				System.getProperty("java.class.path"), Idle.class.getName())
 			.redirectErrorStream(true)
 			.start();
 		try {
@@ -71,13 +72,18 @@ class UrgentStartTests {
 		return nice;
 	}
 
-	/** Says it runs, then sleeps until killed. */
-	public static final class Sleeper {
+	/**
+	 * Says it runs, then waits until its standard input closes: the test kills it, or the
+	 * test's JVM ends.
+	 */
+	public static final class Idle {
 
-		public static void main(String[] args) throws InterruptedException {
+		public static void main(String[] args) throws IOException {
 			System.out.print('.');
 			System.out.flush();
-			Thread.sleep(60_000);
+			while (System.in.read() != -1) {
+				// Nothing is written to it.
+			}
 		}
 
 	}
