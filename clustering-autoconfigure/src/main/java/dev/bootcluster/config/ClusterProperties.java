@@ -553,10 +553,18 @@ public class ClusterProperties {
 		 * goes on warming up after its requests, round after round, while the JIT
 		 * compiler still works on the code they run, until it settles or the timeout is
 		 * reached: code compiled then is not compiled while clients wait. Workers that
-		 * add capacity (the first ones, a scale-up, a restart) take traffic after their
-		 * requests.
+		 * add capacity (a scale-up, a restart) take traffic after their requests; the
+		 * cluster's first workers follow {@code first-workers-until-compiled}.
 		 */
 		private boolean untilCompiled = true;
+
+		/**
+		 * Whether the cluster's first workers (those started before it was ready for the
+		 * first time) go on warming up the same way: the cluster is ready up to the
+		 * timeout later and its first clients meet compiled code, which each worker
+		 * otherwise compiles on its own core while they wait.
+		 */
+		private boolean firstWorkersUntilCompiled = true;
 
 		public List<String> getPaths() {
 			return this.paths;
@@ -588,6 +596,14 @@ public class ClusterProperties {
 
 		public void setUntilCompiled(boolean untilCompiled) {
 			this.untilCompiled = untilCompiled;
+		}
+
+		public boolean isFirstWorkersUntilCompiled() {
+			return this.firstWorkersUntilCompiled;
+		}
+
+		public void setFirstWorkersUntilCompiled(boolean firstWorkersUntilCompiled) {
+			this.firstWorkersUntilCompiled = firstWorkersUntilCompiled;
 		}
 
 	}

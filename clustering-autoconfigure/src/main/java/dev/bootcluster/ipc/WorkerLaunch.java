@@ -31,10 +31,13 @@ import org.jspecify.annotations.Nullable;
  * workers)
  * @param replacing whether the worker replaces one that still serves (a reload, a
  * recycled worker), so that a longer start costs no capacity
+ * @param firstStart whether the worker is one of the cluster's first, started before the
+ * cluster was ready for the first time, so that a longer start delays the cluster's
+ * readiness but takes no capacity it had
  */
 public record WorkerLaunch(int workerId, int workerCount, Path ipcSocket, String secret, int port,
 		@Nullable Integer managementPort, long primaryPid, @Nullable String cpus, @Nullable Path connectionTable,
-		int connectionSlot, @Nullable Integer sharedCores, boolean replacing) {
+		int connectionSlot, @Nullable Integer sharedCores, boolean replacing, boolean firstStart) {
 
 	static final String WORKER_ID = "BOOT_CLUSTER_WORKER_ID";
 
@@ -60,6 +63,8 @@ public record WorkerLaunch(int workerId, int workerCount, Path ipcSocket, String
 
 	static final String REPLACING = "BOOT_CLUSTER_REPLACING";
 
+	static final String FIRST_START = "BOOT_CLUSTER_FIRST_START";
+
 	/**
 	 * Read the worker's launch from its environment variables.
 	 * @param env the environment variables
@@ -78,7 +83,8 @@ public record WorkerLaunch(int workerId, int workerCount, Path ipcSocket, String
 				(managementPort != null) ? Integer.valueOf(managementPort) : null, Long.parseLong(env.get(PRIMARY_PID)),
 				env.get(CPUS), (connectionTable != null) ? Path.of(connectionTable) : null,
 				(connectionTable != null) ? Integer.parseInt(env.get(CONNECTION_SLOT)) : -1,
-				(sharedCores != null) ? Integer.valueOf(sharedCores) : null, "true".equals(env.get(REPLACING))));
+				(sharedCores != null) ? Integer.valueOf(sharedCores) : null, "true".equals(env.get(REPLACING)),
+				"true".equals(env.get(FIRST_START))));
 	}
 
 	/**
@@ -116,6 +122,9 @@ public record WorkerLaunch(int workerId, int workerCount, Path ipcSocket, String
 		}
 		if (this.replacing) {
 			env.put(REPLACING, "true");
+		}
+		if (this.firstStart) {
+			env.put(FIRST_START, "true");
 		}
 		return env;
 	}

@@ -41,6 +41,9 @@ final class ProcessLauncher implements WorkerLauncher {
 
 	private final long primaryPid = ProcessHandle.current().pid();
 
+	/** Until the cluster is ready for the first time, workers start as its first ones. */
+	private boolean firstStart = true;
+
 	ProcessLauncher(WorkerCommand command, List<String> workerOptions, IpcServer ipc, int port,
 			@Nullable Integer managementPort, @Nullable CpuAffinity affinity, @Nullable ConnectionSlots connections,
 			@Nullable ClassDataSharing classData, @Nullable GentleStart gentleStart, @Nullable UrgentStart urgentStart,
@@ -66,7 +69,7 @@ final class ProcessLauncher implements WorkerLauncher {
 		WorkerLaunch launch = new WorkerLaunch(workerId, workerCount, this.ipc.getSocketPath(), this.ipc.getSecret(),
 				this.port, this.managementPort, this.primaryPid, cpus,
 				(connections != null && slot >= 0) ? connections.table().file() : null, slot,
-				(cpus != null) ? null : this.sharedCores, replacing);
+				(cpus != null) ? null : this.sharedCores, replacing, this.firstStart && !replacing);
 		WorkerHandle worker;
 		try {
 			List<String> commandLine = commandLine();
@@ -112,6 +115,7 @@ final class ProcessLauncher implements WorkerLauncher {
 
 	@Override
 	public void settled() {
+		this.firstStart = false;
 		if (this.classData != null) {
 			this.classData.prepare();
 		}

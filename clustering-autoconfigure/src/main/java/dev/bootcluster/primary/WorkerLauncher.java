@@ -15,7 +15,8 @@ interface WorkerLauncher {
 	 * @param workerCount the number of workers the cluster has now
 	 * @param replacing whether it replaces a worker that still serves: then it starts at
 	 * a lower CPU priority until it is ready, if this launcher can, and warms up until
-	 * its JIT compiler settles ({@code app.cluster.worker.warmup.until-compiled})
+	 * its JIT compiler settles ({@code app.cluster.worker.warmup.until-compiled}), as the
+	 * cluster's first workers do ({@code first-workers-until-compiled})
 	 * @return the started process
 	 * @throws IOException when it cannot be started
 	 */
@@ -72,7 +73,8 @@ interface WorkerLauncher {
 
 	/**
 	 * Every worker is ready (the cluster started, or a reload ended): a time for work in
-	 * the background that should not slow workers' start-up.
+	 * the background that should not slow workers' start-up. Workers launched from the
+	 * first call on are no longer the cluster's first.
 	 */
 	default void settled() {
 	}

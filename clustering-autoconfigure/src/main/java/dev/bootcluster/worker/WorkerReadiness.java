@@ -74,7 +74,7 @@ final class WorkerReadiness {
 	}
 
 	private void takeTraffic(@Nullable WebServer webServer) {
-		WorkerWarmup.run(this.warmup, webServer, this.launch.replacing());
+		WorkerWarmup.run(this.warmup, webServer, this.launch);
 		moveToOwnCpus();
 		this.heartbeats.watch(RequestThreads.of(webServer));
 		AcceptGate.inheritedSocket().open();

@@ -19,6 +19,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.web.server.WebServer;
 
 import dev.bootcluster.config.ClusterProperties;
+import dev.bootcluster.ipc.WorkerLaunch;
 import dev.bootcluster.server.WarmupConnector;
 
 /**
@@ -50,10 +51,10 @@ public final class WorkerWarmup {
 	 * Run the warm-up; returns when it is done, failed or timed out.
 	 * @param settings {@code app.cluster.worker.warmup}
 	 * @param webServer the worker's web server, if it has one
-	 * @param replacing whether this worker replaces one that still serves, which is when
-	 * it may warm up until compiled
+	 * @param launch this worker's launch: whether it replaces one that still serves or is
+	 * one of the cluster's first, which is when it may warm up until compiled
 	 */
-	static void run(ClusterProperties.Warmup settings, @Nullable WebServer webServer, boolean replacing) {
+	static void run(ClusterProperties.Warmup settings, @Nullable WebServer webServer, WorkerLaunch launch) {
 		if (settings.getPaths().isEmpty() || webServer == null) {
 			return;
 		}
@@ -71,7 +72,7 @@ public final class WorkerWarmup {
 			for (int round = 0; round < settings.getRequests() && inTime; round++) {
 				inTime = rounds.run(true);
 			}
-			if (inTime && replacing && settings.isUntilCompiled()) {
+			if (inTime && untilCompiled(settings, launch)) {
 				jitNote = untilCompiled(rounds);
 			}
 		}
@@ -80,6 +81,16 @@ public final class WorkerWarmup {
 		}
 		logger.info("Warmed up with " + settings.getPaths() + " in " + (System.nanoTime() - start) / 1_000_000 + " ms: "
 				+ outcomes + jitNote);
+	}
+
+	/**
+	 * Whether a start may take longer for its JIT compiler to settle: it costs no
+	 * capacity when the worker replaces one that still serves, and none that a client had
+	 * when no worker served yet.
+	 */
+	static boolean untilCompiled(ClusterProperties.Warmup settings, WorkerLaunch launch) {
+		return launch.replacing() ? settings.isUntilCompiled()
+				: launch.firstStart() && settings.isFirstWorkersUntilCompiled();
 	}
 
 	/**

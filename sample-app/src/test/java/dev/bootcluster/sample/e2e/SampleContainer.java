@@ -37,7 +37,7 @@ final class SampleContainer extends GenericContainer<SampleContainer> {
 	SampleContainer(Consumer<HostConfig> limits, String... args) {
 		super(DockerImageName.parse(SampleImage.build()));
 		withExposedPorts(8080, 8081);
-		withCommand(args);
+		withCommand(ClusterProcess.withQuickFirstStart(List.of(args)).toArray(String[]::new));
 		withCreateContainerCmdModifier((create) -> limits.accept(create.getHostConfig()));
 		withLogConsumer((OutputFrame frame) -> this.output.append(frame.getUtf8String()));
 		waitingFor(Wait.forLogMessage(".*Cluster ready: .*", 1).withStartupTimeout(ClusterProcess.STARTUP));

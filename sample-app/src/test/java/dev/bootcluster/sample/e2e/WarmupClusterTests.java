@@ -11,13 +11,17 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A new worker takes no connection from the shared port before it is ready and has served
- * its warm-up requests to itself; one that replaces a serving worker goes on until its
- * JIT compiler settles.
+ * its warm-up requests to itself; one that replaces a serving worker, or one of the
+ * cluster's first, goes on until its JIT compiler settles.
  */
 class WarmupClusterTests {
 
 	private static final Pattern EXTENDED_WARMUP = Pattern
 		.compile("Warmed up with \\[[^]]*] in (\\d+) ms: \\{200=(\\d+)}; (\\d+) more rounds,? ([^\\n]*)");
+
+	/** The last request may be cut by the timeout: counted as timed out. */
+	private static final Pattern WARMUP_UNTIL_TIMEOUT = Pattern
+		.compile("Warmed up with \\[[^]]*] in (\\d+) ms: \\{200=\\d+(, timed out=1)?}; (\\d+) more rounds");
 
 	@Test
 	void aWorkerServesNoClientBeforeItHasWarmedUp() throws Exception {
@@ -46,9 +50,9 @@ class WarmupClusterTests {
 	void aReplacementOfAServingWorkerWarmsUpUntilItsJitCompilerSettles() throws Exception {
 		try (ClusterProcess cluster = ClusterProcess.start("--app.cluster.instances=1",
 				"--app.cluster.worker.warmup.paths=/api/primes?limit=1000,/api/data",
-				"--app.cluster.worker.warmup.requests=1", "--app.cluster.worker.warmup.timeout=30s")) {
-			// The first worker takes traffic after its requests: capacity is missing
-			// then.
+				"--app.cluster.worker.warmup.requests=1", "--app.cluster.worker.warmup.timeout=30s",
+				"--app.cluster.worker.warmup.first-workers-until-compiled=false")) {
+			// Told not to, the first worker takes traffic after its requests.
 			String first = cluster.awaitReady().output();
 			assertThat(first).contains("Warmed up with [/api/primes?limit=1000, /api/data] in", ": {200=2}\n")
 				.doesNotContain("more rounds");
@@ -67,6 +71,29 @@ class WarmupClusterTests {
 					"the JIT compiler still busy when the time was up");
 			assertThat(Long.parseLong(warmup.group(1))).isLessThan(Duration.ofSeconds(31).toMillis());
 			assertThat(replaced.indexOf(warmup.group())).isLessThan(replaced.indexOf("(replacement) ready in"));
+		}
+	}
+
+	@Test
+	void theFirstWorkersWarmUpUntilCompiledBeforeTheClusterIsReadyButARestartTakesTrafficAfterItsRequests()
+			throws Exception {
+		try (ClusterProcess cluster = ClusterProcess.start("--app.cluster.instances=1",
+				"--app.cluster.worker.warmup.paths=/api/primes?limit=1000,/api/data",
+				"--app.cluster.worker.warmup.requests=1", "--app.cluster.worker.warmup.timeout=5s",
+				"--app.cluster.worker.warmup.first-workers-until-compiled=true")) {
+			String first = cluster.awaitReady().output();
+			Matcher warmup = WARMUP_UNTIL_TIMEOUT.matcher(first);
+			assertThat(warmup.find()).as(first).isTrue();
+			assertThat(Integer.parseInt(warmup.group(3))).isPositive();
+			assertThat(Long.parseLong(warmup.group(1))).isLessThan(Duration.ofSeconds(6).toMillis());
+			assertThat(first.indexOf(warmup.group())).isLessThan(first.indexOf("Cluster ready"));
+			// Its restart restores capacity that clients miss meanwhile.
+			cluster.signal(cluster.readyPid(0), "KILL");
+			await("the restarted worker's warm-up").atMost(ClusterProcess.STARTUP)
+				.until(() -> cluster.output().split("Warmed up with", -1).length == 3);
+			String restarted = cluster.output();
+			String second = restarted.substring(restarted.lastIndexOf("Warmed up with"));
+			assertThat(second).contains(": {200=2}\n").doesNotContain("more rounds");
 		}
 	}
 
