@@ -6,11 +6,13 @@
 # warms up /api/data and /api/primes?limit=20000 for SHORT_WARMUP each, measures /api/data, then
 # measures /api/primes (keep-alive wrk, 2 threads, CONNECTIONS) while summing the CPU time of every
 # thread of the server's processes by thread name (/proc/<pid>/task/<tid>/stat), as
-# benchmarks/cluster.sh orders its short run. An idle JVM of the sample and a periodic gzip job run
-# beside it throughout. Writes docs/jit-cpu.md. Loopback only; every run is bounded.
+# benchmarks/cluster.sh orders its short run, and then their memory (Pss). An idle JVM of the
+# sample and a periodic gzip job run beside it throughout. Writes docs/jit-cpu.md. Loopback only;
+# every run is bounded.
 #
 #   benchmarks/jit-cpu.sh
 #   ROUNDS=5 benchmarks/jit-cpu.sh
+#   PATH=/usr/lib/jvm/temurin-25-jdk-amd64/bin:$PATH benchmarks/jit-cpu.sh   # on another JDK
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -47,28 +49,56 @@ ready_seconds() { # mode
 	fi
 }
 
-# CPU ticks per thread kind (the thread's name without its number) over the given processes
+# CPU ticks of every thread of the given processes: "pid/tid name ticks". The name stands in
+# parentheses and may hold spaces, so the fields are counted from its end; a thread that ends
+# while it is read is left out.
 thread_ticks() { # pid...
-	local pid task
+	local pid stat
 	for pid in "$@"; do
-		for task in /proc/"$pid"/task/*; do
-			{ sed 's/[-#]*[0-9]*$//; s/ /_/g' "$task/comm"; awk '{print $14 + $15}' "$task/stat"; } 2>/dev/null | paste -sd' '
-		done
-	done | awk 'NF == 2 {t[$1] += $2} END {for (k in t) print k, t[k]}' | sort
+		for stat in /proc/"$pid"/task/*/stat; do cat "$stat" 2>/dev/null || true; done |
+			awk -v pid="$pid" '{
+				lp = index($0, "("); rp = 0
+				for (k = length($0); k > lp; k--) if (substr($0, k, 1) == ")") { rp = k; break }
+				name = substr($0, lp + 1, rp - lp - 1); gsub(/[-#]*[0-9]*$/, "", name); gsub(/ /, "_", name)
+				split(substr($0, rp + 2), field, " ")
+				print pid "/" $1, name, field[12] + field[13]
+			}'
+	done
 }
 
-# "compiler-seconds other-seconds" between two thread_ticks outputs
-cpu_split() { # before after
-	join -a2 -e0 -o 0,1.2,2.2 "$1" "$2" | awk -v hz="$(getconf CLK_TCK)" '
-		{d = $3 - $2} $1 ~ /Compiler/ {c += d; next} {o += d}
-		END {printf "%.2f %.2f\n", c / hz, o / hz}'
+# Runs load on PATH while sampling thread_ticks every 0.5 s, so that a thread that ends during the
+# run (the JVM adds and removes compiler threads) still counts with its last sample.
+# -> "rps p99ms errors compiler-seconds other-seconds"
+measured_load() { # path pid...
+	local path=$1; shift
+	thread_ticks "$@" >"$WORK/before"
+	load "$path" >"$WORK/load" &
+	local loader=$!
+	: >"$WORK/samples"
+	while kill -0 "$loader" 2>/dev/null; do
+		thread_ticks "$@" >>"$WORK/samples"
+		sleep 0.5
+	done
+	wait "$loader"
+	thread_ticks "$@" >>"$WORK/samples"
+	read -r rps p99 errors <"$WORK/load"
+	echo "$rps $p99 $errors $(awk -v hz="$(getconf CLK_TCK)" '
+		FNR == NR {before[$1] = $3; next}
+		{if ($3 > last[$1]) last[$1] = $3; name[$1] = $2}
+		END {
+			for (t in last) {d = last[t] - before[t]; if (name[t] ~ /Compiler/) c += d; else o += d}
+			printf "%.2f %.2f", c / hz, o / hz
+		}' "$WORK/before" "$WORK/samples")"
 }
 
 declare -A results
 MODES="plain quick warm"
 echo "== $ROUNDS alternating rounds"
 for round in $(seq 1 "$ROUNDS"); do
-	for mode in $MODES; do
+	# Each round starts with the next mode, so that none always follows the same one.
+	read -ra modes <<<"$MODES"
+	shift_by=$(((round - 1) % ${#modes[@]}))
+	for mode in "${modes[@]:shift_by}" "${modes[@]:0:shift_by}"; do
 		start_app "$mode"
 		[[ $mode == plain ]] || await_class_data
 		results[$mode,ready]+="$(ready_seconds "$mode") "
@@ -78,12 +108,10 @@ for round in $(seq 1 "$ROUNDS"); do
 		wrk -t2 -c"$CONNECTIONS" -d"$SHORT_WARMUP" "http://127.0.0.1:$PORT/api/primes?limit=20000" >/dev/null
 		read -r rps _ < <(load /api/data)
 		results[$mode,data]+="$rps "
-		thread_ticks "$@" >"$WORK/before"
-		read -r rps p99 _ < <(load "/api/primes?limit=20000")
-		thread_ticks "$@" >"$WORK/after"
-		read -r compiler other < <(cpu_split "$WORK/before" "$WORK/after")
-		results[$mode,primes]+="$rps "; results[$mode,p99]+="$p99 "
+		read -r rps p99 errors compiler other < <(measured_load "/api/primes?limit=20000" "$@")
+		results[$mode,primes]+="$rps "; results[$mode,p99]+="$p99 "; results[$mode,errors]+="$errors "
 		results[$mode,compiler]+="$compiler "; results[$mode,other]+="$other "
+		results[$mode,pss]+="$(memory_mb Pss "$@") "
 		stop_app
 		echo "round $round $mode: ready ${results[$mode,ready]}/ data ${results[$mode,data]}/ primes ${results[$mode,primes]}/ compiler s ${results[$mode,compiler]}"
 	done
@@ -110,13 +138,14 @@ each, measures \`/api/data\` for $DURATION, then \`/api/primes?limit=20000\` for
 connections), the order of the short run of \`benchmarks/cluster.sh\`. CPU: the seconds every thread of the server's processes
 (the primary and its workers) used during the \`/api/primes\` run, summed by thread name, the JIT compiler's threads apart.
 An idle JVM of the sample and a gzip job (512 KB every 250 ms) ran beside it throughout. Medians of the rounds; ready: the
-seconds the server logged from its start to ready (one JVM: \`Started\`; the cluster: \`Cluster ready\`).
+seconds the server logged from its start to ready (one JVM: \`Started\`; the cluster: \`Cluster ready\`); Pss: summed over the
+server's processes (\`/proc/<pid>/smaps_rollup\`) after the \`/api/primes\` run.
 
-| server | ready (s) | /api/data requests/s | / one JVM | /api/primes requests/s | / one JVM | /api/primes p99 (ms) | JIT compiler CPU (s) | other CPU (s) |
-|---|---|---|---|---|---|---|---|---|
+| server | ready (s) | /api/data requests/s | / one JVM | /api/primes requests/s | / one JVM | /api/primes p99 (ms) | JIT compiler CPU (s) | other CPU (s) | Pss (MB) |
+|---|---|---|---|---|---|---|---|---|---|
 EOF
 	for mode in $MODES; do
-		echo "| $(label $mode) | $(m "${results[$mode,ready]}") | $(m "${results[$mode,data]}") | $(ratio "$(m "${results[$mode,data]}")" "$plain_data") | $(m "${results[$mode,primes]}") | $(ratio "$(m "${results[$mode,primes]}")" "$plain_primes") | $(m "${results[$mode,p99]}") | $(m "${results[$mode,compiler]}") | $(m "${results[$mode,other]}") |"
+		echo "| $(label $mode) | $(m "${results[$mode,ready]}") | $(m "${results[$mode,data]}") | $(ratio "$(m "${results[$mode,data]}")" "$plain_data") | $(m "${results[$mode,primes]}") | $(ratio "$(m "${results[$mode,primes]}")" "$plain_primes") | $(m "${results[$mode,p99]}") | $(m "${results[$mode,compiler]}") | $(m "${results[$mode,other]}") | $(m "${results[$mode,pss]}") |"
 	done
 	echo
 	printf 'All rounds: '

@@ -559,10 +559,10 @@ public class ClusterProperties {
 		private boolean untilCompiled = true;
 
 		/**
-		 * Whether the cluster's first workers (those started before it was ready for the
-		 * first time) go on warming up the same way: the cluster is ready up to the
-		 * timeout later and its first clients meet compiled code, which each worker
-		 * otherwise compiles on its own core while they wait.
+		 * Whether the cluster's first workers (launched while none is ready, before the
+		 * cluster was ready for the first time) go on warming up the same way: the
+		 * cluster is ready about the timeout later, and its first clients meet code that
+		 * each worker would otherwise compile on its own core while they wait.
 		 */
 		private boolean firstWorkersUntilCompiled = true;
 

@@ -29,15 +29,12 @@ import org.jspecify.annotations.Nullable;
  * one worker leaves idle can run another's work; {@code null} to count the cores its own
  * JVM counts (a pinned worker, or {@code -XX:ActiveProcessorCount} chosen for the
  * workers)
- * @param replacing whether the worker replaces one that still serves (a reload, a
- * recycled worker), so that a longer start costs no capacity
- * @param firstStart whether the worker is one of the cluster's first, started before the
- * cluster was ready for the first time, so that a longer start delays the cluster's
- * readiness but takes no capacity it had
+ * @param start why the worker starts, which decides whether its start may take longer to
+ * warm up
  */
 public record WorkerLaunch(int workerId, int workerCount, Path ipcSocket, String secret, int port,
 		@Nullable Integer managementPort, long primaryPid, @Nullable String cpus, @Nullable Path connectionTable,
-		int connectionSlot, @Nullable Integer sharedCores, boolean replacing, boolean firstStart) {
+		int connectionSlot, @Nullable Integer sharedCores, Start start) {
 
 	static final String WORKER_ID = "BOOT_CLUSTER_WORKER_ID";
 
@@ -61,9 +58,7 @@ public record WorkerLaunch(int workerId, int workerCount, Path ipcSocket, String
 
 	static final String SHARED_CORES = "BOOT_CLUSTER_SHARED_CORES";
 
-	static final String REPLACING = "BOOT_CLUSTER_REPLACING";
-
-	static final String FIRST_START = "BOOT_CLUSTER_FIRST_START";
+	static final String START = "BOOT_CLUSTER_START";
 
 	/**
 	 * Read the worker's launch from its environment variables.
@@ -83,8 +78,8 @@ public record WorkerLaunch(int workerId, int workerCount, Path ipcSocket, String
 				(managementPort != null) ? Integer.valueOf(managementPort) : null, Long.parseLong(env.get(PRIMARY_PID)),
 				env.get(CPUS), (connectionTable != null) ? Path.of(connectionTable) : null,
 				(connectionTable != null) ? Integer.parseInt(env.get(CONNECTION_SLOT)) : -1,
-				(sharedCores != null) ? Integer.valueOf(sharedCores) : null, "true".equals(env.get(REPLACING)),
-				"true".equals(env.get(FIRST_START))));
+				(sharedCores != null) ? Integer.valueOf(sharedCores) : null,
+				Start.valueOf(env.getOrDefault(START, Start.ADDING.name()))));
 	}
 
 	/**
@@ -120,13 +115,34 @@ public record WorkerLaunch(int workerId, int workerCount, Path ipcSocket, String
 		if (this.sharedCores != null) {
 			env.put(SHARED_CORES, String.valueOf(this.sharedCores));
 		}
-		if (this.replacing) {
-			env.put(REPLACING, "true");
-		}
-		if (this.firstStart) {
-			env.put(FIRST_START, "true");
-		}
+		env.put(START, this.start.name());
 		return env;
+	}
+
+	/**
+	 * Why a worker starts.
+	 */
+	public enum Start {
+
+		/**
+		 * One of the cluster's first workers: launched before the cluster was ready for
+		 * the first time, while no worker was ready, and not to restart one that served.
+		 * A longer start delays the cluster's readiness but takes no capacity it had.
+		 */
+		FIRST,
+
+		/**
+		 * It adds capacity to a cluster that served: a scale-up, a restart, the
+		 * replacement of a hung worker.
+		 */
+		ADDING,
+
+		/**
+		 * It replaces a worker that still serves (a reload, a recycled worker), so that a
+		 * longer start costs no capacity.
+		 */
+		REPLACING
+
 	}
 
 }

@@ -41,9 +41,6 @@ final class ProcessLauncher implements WorkerLauncher {
 
 	private final long primaryPid = ProcessHandle.current().pid();
 
-	/** Until the cluster is ready for the first time, workers start as its first ones. */
-	private boolean firstStart = true;
-
 	ProcessLauncher(WorkerCommand command, List<String> workerOptions, IpcServer ipc, int port,
 			@Nullable Integer managementPort, @Nullable CpuAffinity affinity, @Nullable ConnectionSlots connections,
 			@Nullable ClassDataSharing classData, @Nullable GentleStart gentleStart, @Nullable UrgentStart urgentStart,
@@ -62,21 +59,20 @@ final class ProcessLauncher implements WorkerLauncher {
 	}
 
 	@Override
-	public WorkerHandle launch(int workerId, int workerCount, boolean replacing) throws IOException {
+	public WorkerHandle launch(int workerId, int workerCount, WorkerLaunch.Start start) throws IOException {
 		ConnectionSlots connections = this.connections;
 		int slot = (connections != null) ? connections.allocate() : -1;
 		String cpus = cpus(workerId, workerCount);
 		WorkerLaunch launch = new WorkerLaunch(workerId, workerCount, this.ipc.getSocketPath(), this.ipc.getSecret(),
 				this.port, this.managementPort, this.primaryPid, cpus,
 				(connections != null && slot >= 0) ? connections.table().file() : null, slot,
-				(cpus != null) ? null : this.sharedCores, replacing, this.firstStart && !replacing);
+				(cpus != null) ? null : this.sharedCores, start);
 		WorkerHandle worker;
 		try {
 			List<String> commandLine = commandLine();
 			GentleStart gentleStart = this.gentleStart;
-			worker = WorkerProcess.start(
-					(replacing && gentleStart != null) ? gentleStart.wrap(commandLine) : commandLine,
-					launch.toEnvironment());
+			worker = WorkerProcess.start((start == WorkerLaunch.Start.REPLACING && gentleStart != null)
+					? gentleStart.wrap(commandLine) : commandLine, launch.toEnvironment());
 		}
 		catch (IOException | RuntimeException ex) {
 			release(slot);
@@ -115,7 +111,6 @@ final class ProcessLauncher implements WorkerLauncher {
 
 	@Override
 	public void settled() {
-		this.firstStart = false;
 		if (this.classData != null) {
 			this.classData.prepare();
 		}

@@ -222,7 +222,10 @@ final class Supervisor {
 		}
 		// Not above the serving workers while a reload's replacement for it starts too.
 		boolean restoring = slot.isRestoring() && this.rollover.starting(slot.id()) == null;
-		WorkerRun run = this.processes.start(slot.id(), this.slots.configured(), restoring);
+		// Launched while no worker serves, before the cluster was ever ready, and not
+		// after it served itself: its longer start takes no capacity the cluster had.
+		boolean first = !this.announcedReady && this.slots.ready() == 0 && !slot.isRestoring();
+		WorkerRun run = this.processes.start(slot.id(), this.slots.configured(), first, restoring);
 		if (run == null) {
 			this.restarts.couldNotStart(slot);
 			return;

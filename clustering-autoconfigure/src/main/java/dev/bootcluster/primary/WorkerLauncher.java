@@ -2,6 +2,8 @@ package dev.bootcluster.primary;
 
 import java.io.IOException;
 
+import dev.bootcluster.ipc.WorkerLaunch;
+
 /**
  * Starts the JVM for a worker id; the seam that lets the supervisor's decisions be tested
  * without forking.
@@ -13,14 +15,14 @@ interface WorkerLauncher {
 	 * Start a worker process.
 	 * @param workerId the worker id
 	 * @param workerCount the number of workers the cluster has now
-	 * @param replacing whether it replaces a worker that still serves: then it starts at
+	 * @param start why it starts: one that replaces a worker that still serves starts at
 	 * a lower CPU priority until it is ready, if this launcher can, and warms up until
 	 * its JIT compiler settles ({@code app.cluster.worker.warmup.until-compiled}), as the
 	 * cluster's first workers do ({@code first-workers-until-compiled})
 	 * @return the started process
 	 * @throws IOException when it cannot be started
 	 */
-	WorkerHandle launch(int workerId, int workerCount, boolean replacing) throws IOException;
+	WorkerHandle launch(int workerId, int workerCount, WorkerLaunch.Start start) throws IOException;
 
 	/**
 	 * Whether this launcher starts a worker launched as replacing one at a lower CPU
@@ -73,8 +75,7 @@ interface WorkerLauncher {
 
 	/**
 	 * Every worker is ready (the cluster started, or a reload ended): a time for work in
-	 * the background that should not slow workers' start-up. Workers launched from the
-	 * first call on are no longer the cluster's first.
+	 * the background that should not slow workers' start-up.
 	 */
 	default void settled() {
 	}

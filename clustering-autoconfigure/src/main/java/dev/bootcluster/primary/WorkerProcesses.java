@@ -10,6 +10,7 @@ import org.jspecify.annotations.Nullable;
 
 import dev.bootcluster.config.ClusterProperties;
 import dev.bootcluster.ipc.ExitReason;
+import dev.bootcluster.ipc.WorkerLaunch;
 import dev.bootcluster.ipc.WorkerState;
 
 /**
@@ -73,26 +74,28 @@ final class WorkerProcesses implements Rollover.Workers {
 	 * Fork a process for a worker id and track it until it exits.
 	 * @param workerId the worker id
 	 * @param workerCount the number of workers the cluster has now
+	 * @param first whether it is one of the cluster's first workers
+	 * ({@link WorkerLaunch.Start#FIRST}), else it adds capacity
 	 * @param restoring whether it restores the capacity of a worker that failed after it
 	 * served: then it starts at a higher CPU priority than the serving workers until it
 	 * is ready, if the launcher can
 	 * @return the process, or {@code null} when it could not be started
 	 */
-	@Nullable WorkerRun start(int workerId, int workerCount, boolean restoring) {
-		return start(workerId, workerCount, false, restoring);
+	@Nullable WorkerRun start(int workerId, int workerCount, boolean first, boolean restoring) {
+		return start(workerId, workerCount, first ? WorkerLaunch.Start.FIRST : WorkerLaunch.Start.ADDING, restoring);
 	}
 
-	private @Nullable WorkerRun start(int workerId, int workerCount, boolean replacing, boolean restoring) {
+	private @Nullable WorkerRun start(int workerId, int workerCount, WorkerLaunch.Start start, boolean restoring) {
 		WorkerHandle handle;
 		try {
-			handle = this.launcher.launch(workerId, workerCount, replacing);
+			handle = this.launcher.launch(workerId, workerCount, start);
 		}
 		catch (IOException | RuntimeException ex) {
 			logger.error("worker " + workerId + " could not be started: " + ex.getMessage());
 			return null;
 		}
 		WorkerRun run = new WorkerRun(workerId, handle);
-		boolean gentle = replacing && this.launcher.startsGently();
+		boolean gentle = start == WorkerLaunch.Start.REPLACING && this.launcher.startsGently();
 		run.gentle(gentle);
 		run.urgent(restoring && this.launcher.startUrgently(handle, run.describe()));
 		this.slots.track(run);
@@ -207,7 +210,8 @@ final class WorkerProcesses implements Rollover.Workers {
 
 	@Override
 	public @Nullable WorkerRun startReplacement(int workerId, @Nullable WorkerRun old, boolean oldServes) {
-		WorkerRun run = start(workerId, this.slots.configured(), oldServes, false);
+		WorkerRun run = start(workerId, this.slots.configured(),
+				oldServes ? WorkerLaunch.Start.REPLACING : WorkerLaunch.Start.ADDING, false);
 		if (run != null) {
 			logger.info(run.describe() + " starting to replace " + ((old != null) ? "pid " + old.pid() : "no process"));
 		}

@@ -74,7 +74,7 @@ final class WorkerReadiness {
 	}
 
 	private void takeTraffic(@Nullable WebServer webServer) {
-		WorkerWarmup.run(this.warmup, webServer, this.launch);
+		WorkerWarmup.run(this.warmup, webServer, this.launch.start());
 		moveToOwnCpus();
 		this.heartbeats.watch(RequestThreads.of(webServer));
 		AcceptGate.inheritedSocket().open();

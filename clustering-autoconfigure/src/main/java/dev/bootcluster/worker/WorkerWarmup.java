@@ -51,14 +51,14 @@ public final class WorkerWarmup {
 	 * Run the warm-up; returns when it is done, failed or timed out.
 	 * @param settings {@code app.cluster.worker.warmup}
 	 * @param webServer the worker's web server, if it has one
-	 * @param launch this worker's launch: whether it replaces one that still serves or is
-	 * one of the cluster's first, which is when it may warm up until compiled
+	 * @param start why this worker starts, which decides whether it may warm up until
+	 * compiled
 	 */
-	static void run(ClusterProperties.Warmup settings, @Nullable WebServer webServer, WorkerLaunch launch) {
+	static void run(ClusterProperties.Warmup settings, @Nullable WebServer webServer, WorkerLaunch.Start start) {
 		if (settings.getPaths().isEmpty() || webServer == null) {
 			return;
 		}
-		long start = System.nanoTime();
+		long startNanos = System.nanoTime();
 		Map<String, Integer> outcomes = new TreeMap<>();
 		String jitNote = "";
 		try (WarmupConnector connector = WarmupConnector.open(webServer)) {
@@ -67,30 +67,33 @@ public final class WorkerWarmup {
 				return;
 			}
 			Rounds rounds = new Rounds(new InetSocketAddress(InetAddress.getLoopbackAddress(), connector.port()),
-					settings.getPaths(), start + settings.getTimeout().toNanos(), outcomes);
+					settings.getPaths(), startNanos + settings.getTimeout().toNanos(), outcomes);
 			boolean inTime = true;
 			for (int round = 0; round < settings.getRequests() && inTime; round++) {
 				inTime = rounds.run(true);
 			}
-			if (inTime && untilCompiled(settings, launch)) {
-				jitNote = untilCompiled(rounds);
+			if (inTime && warmsUntilCompiled(settings, start)) {
+				jitNote = roundsUntilCompiled(rounds);
 			}
 		}
 		catch (Exception ex) {
 			logger.warn("Warm-up stopped: " + ex);
 		}
-		logger.info("Warmed up with " + settings.getPaths() + " in " + (System.nanoTime() - start) / 1_000_000 + " ms: "
-				+ outcomes + jitNote);
+		logger.info("Warmed up with " + settings.getPaths() + " in " + (System.nanoTime() - startNanos) / 1_000_000
+				+ " ms: " + outcomes + jitNote);
 	}
 
 	/**
 	 * Whether a start may take longer for its JIT compiler to settle: it costs no
-	 * capacity when the worker replaces one that still serves, and none that a client had
-	 * when no worker served yet.
+	 * capacity when the worker replaces one that still serves, and none that the cluster
+	 * had when it is one of its first workers.
 	 */
-	static boolean untilCompiled(ClusterProperties.Warmup settings, WorkerLaunch launch) {
-		return launch.replacing() ? settings.isUntilCompiled()
-				: launch.firstStart() && settings.isFirstWorkersUntilCompiled();
+	static boolean warmsUntilCompiled(ClusterProperties.Warmup settings, WorkerLaunch.Start start) {
+		return switch (start) {
+			case REPLACING -> settings.isUntilCompiled();
+			case FIRST -> settings.isFirstWorkersUntilCompiled();
+			case ADDING -> false;
+		};
 	}
 
 	/**
@@ -98,7 +101,7 @@ public final class WorkerWarmup {
 	 * time is up.
 	 * @return how it ended, for the log
 	 */
-	private static String untilCompiled(Rounds rounds) {
+	private static String roundsUntilCompiled(Rounds rounds) {
 		JitSettling jit = JitSettling.ofThisJvm();
 		if (jit == null) {
 			return "; the JIT compiler's time is not monitored here, so no more rounds until it settles";

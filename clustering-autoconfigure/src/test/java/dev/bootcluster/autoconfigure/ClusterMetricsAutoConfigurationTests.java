@@ -69,8 +69,8 @@ class ClusterMetricsAutoConfigurationTests {
 
 		@Bean
 		WorkerLaunch workerLaunch() {
-			return new WorkerLaunch(0, 2, Path.of("ipc.sock"), "secret", 8080, null, 1, null, null, 0, null, false,
-					false);
+			return new WorkerLaunch(0, 2, Path.of("ipc.sock"), "secret", 8080, null, 1, null, null, 0, null,
+					WorkerLaunch.Start.ADDING);
 		}
 
 		@Bean

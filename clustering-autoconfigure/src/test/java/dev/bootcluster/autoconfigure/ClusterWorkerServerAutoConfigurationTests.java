@@ -47,8 +47,8 @@ class ClusterWorkerServerAutoConfigurationTests {
 	}
 
 	private static WorkerLaunch launch() {
-		return new WorkerLaunch(1, 2, Path.of("primary.sock"), "secret", 8080, null, 1, null, null, -1, null, false,
-				false);
+		return new WorkerLaunch(1, 2, Path.of("primary.sock"), "secret", 8080, null, 1, null, null, -1, null,
+				WorkerLaunch.Start.ADDING);
 	}
 
 }

@@ -25,6 +25,7 @@ import dev.bootcluster.ipc.ClusterStatus;
 import dev.bootcluster.ipc.ExitReason;
 import dev.bootcluster.ipc.MetricsFormat;
 import dev.bootcluster.ipc.ReloadState;
+import dev.bootcluster.ipc.WorkerLaunch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -87,8 +88,8 @@ class SupervisorTests {
 	@Test
 	void aCrashLoopStopsTheOtherWorkersAndEndsWithExitCodeOne() {
 		this.properties.getRestart().setMaxAttempts(3);
-		Supervisor supervisor = supervisor(2, (id, count, replacing) -> {
-			FakeWorker worker = launch(id, count, replacing);
+		Supervisor supervisor = supervisor(2, (id, count, start) -> {
+			FakeWorker worker = launch(id, count, start);
 			if (id == 1) {
 				worker.exit.complete(1);
 			}
@@ -144,8 +145,8 @@ class SupervisorTests {
 
 	@Test
 	void theSingleWorkerJobsMoveOnlyOnceTheWorkerThatRanThemReleasedThem() {
-		Supervisor supervisor = supervisor(2, (id, count, replacing) -> {
-			FakeWorker worker = launch(id, count, replacing);
+		Supervisor supervisor = supervisor(2, (id, count, start) -> {
+			FakeWorker worker = launch(id, count, start);
 			worker.drainsSlowly = true;
 			return worker;
 		});
@@ -232,6 +233,28 @@ class SupervisorTests {
 	}
 
 	@Test
+	void aWorkerIsLaunchedAsAFirstOneOnlyWhileNoneIsReadyBeforeTheClusterWasReady() {
+		this.properties.getRestart().setInitialBackoff(Duration.ofMillis(10));
+		Supervisor supervisor = supervisor(2, this::launch);
+		CompletableFuture<Integer> exit = runUntilLaunched(supervisor, 2);
+		// A crash before any worker is ready: its restart is one of the first too.
+		this.launched.get(1).exit.complete(1);
+		await().until(() -> this.launched.size() == 3);
+		ready(supervisor, this.launched.get(0));
+		// Beside a serving worker, a restart adds capacity.
+		this.launched.get(2).exit.complete(1);
+		await().until(() -> this.launched.size() == 4);
+		// So does the restart of a worker that served, though none other is ready.
+		this.launched.get(0).exit.complete(137);
+		await().until(() -> this.launched.size() == 5);
+		assertThat(this.launched).extracting((worker) -> worker.start)
+			.containsExactly(WorkerLaunch.Start.FIRST, WorkerLaunch.Start.FIRST, WorkerLaunch.Start.FIRST,
+					WorkerLaunch.Start.ADDING, WorkerLaunch.Start.ADDING);
+		supervisor.requestShutdown();
+		assertThat(exit.join()).isZero();
+	}
+
+	@Test
 	void onlyAReplacementOfAWorkerThatStillServesIsLaunchedAsReplacing() {
 		this.properties.getRestart().setInitialBackoff(Duration.ofMillis(10));
 		Supervisor supervisor = supervisor(2, this::launch);
@@ -245,8 +268,9 @@ class SupervisorTests {
 		await().until(() -> status(supervisor, this.launched.get(3)).reload().state() == ReloadState.SUCCEEDED);
 		this.launched.get(3).exit.complete(137);
 		await().until(() -> this.launched.size() == 5);
-		assertThat(this.launched).extracting((worker) -> worker.replacing)
-			.containsExactly(false, false, true, true, false);
+		assertThat(this.launched).extracting((worker) -> worker.start)
+			.containsExactly(WorkerLaunch.Start.FIRST, WorkerLaunch.Start.FIRST, WorkerLaunch.Start.REPLACING,
+					WorkerLaunch.Start.REPLACING, WorkerLaunch.Start.ADDING);
 		supervisor.requestShutdown();
 		assertThat(exit.join()).isZero();
 	}
@@ -397,8 +421,8 @@ class SupervisorTests {
 		Supervisor supervisor = supervisor(2, new WorkerLauncher() {
 
 			@Override
-			public WorkerHandle launch(int id, int count, boolean replacing) throws IOException {
-				return recording.launch(id, count, replacing);
+			public WorkerHandle launch(int id, int count, WorkerLaunch.Start start) throws IOException {
+				return recording.launch(id, count, start);
 			}
 
 			@Override
@@ -455,8 +479,8 @@ class SupervisorTests {
 		Supervisor supervisor = supervisor(2, new WorkerLauncher() {
 
 			@Override
-			public WorkerHandle launch(int id, int count, boolean replacing) throws IOException {
-				return recording.launch(id, count, replacing);
+			public WorkerHandle launch(int id, int count, WorkerLaunch.Start start) throws IOException {
+				return recording.launch(id, count, start);
 			}
 
 			@Override
@@ -479,13 +503,13 @@ class SupervisorTests {
 		CompletableFuture<Integer> exit = runUntilLaunched(supervisor, 2);
 		FakeWorker new0 = firstReplacementOfAReload(supervisor);
 		// It may still warm up until compiled.
-		assertThat(new0.replacing).isTrue();
+		assertThat(new0.start).isEqualTo(WorkerLaunch.Start.REPLACING);
 		await().during(WorkerProcesses.GENTLE_CHECK.multipliedBy(2))
 			.atMost(WorkerProcesses.GENTLE_CHECK.multipliedBy(3))
 			.until(() -> normal.isEmpty() && raised.isEmpty());
 		ready(supervisor, new0);
 		await().until(() -> this.launched.size() == 4);
-		assertThat(this.launched.get(3).replacing).isTrue();
+		assertThat(this.launched.get(3).start).isEqualTo(WorkerLaunch.Start.REPLACING);
 		assertThat(normal).isEmpty();
 		assertThat(raised).isEmpty();
 		supervisor.requestShutdown();
@@ -586,8 +610,8 @@ class SupervisorTests {
 
 	@Test
 	void aWorkerDrainedByAScaleDownIsStartedAgainWhenTheClusterGrowsBack() {
-		Supervisor supervisor = supervisor(2, (id, count, replacing) -> {
-			FakeWorker worker = launch(id, count, replacing);
+		Supervisor supervisor = supervisor(2, (id, count, start) -> {
+			FakeWorker worker = launch(id, count, start);
 			worker.drainsSlowly = true;
 			return worker;
 		});
@@ -680,7 +704,7 @@ class SupervisorTests {
 		// It serves nothing: its replacement is not launched as replacing a serving
 		// worker
 		// (normal priority, no warm-up until compiled).
-		assertThat(this.launched.get(1).replacing).isFalse();
+		assertThat(this.launched.get(1).start).isEqualTo(WorkerLaunch.Start.ADDING);
 		supervisor.requestShutdown();
 		assertThat(exit.join()).isZero();
 	}
@@ -816,9 +840,9 @@ class SupervisorTests {
 		return new WorkerLauncher() {
 
 			@Override
-			public WorkerHandle launch(int id, int count, boolean replacing) {
-				FakeWorker worker = SupervisorTests.this.launch(id, count, replacing);
-				nice.put(worker.pid, replacing ? startedAt : 0);
+			public WorkerHandle launch(int id, int count, WorkerLaunch.Start start) {
+				FakeWorker worker = SupervisorTests.this.launch(id, count, start);
+				nice.put(worker.pid, (start == WorkerLaunch.Start.REPLACING) ? startedAt : 0);
 				return worker;
 			}
 
@@ -862,9 +886,9 @@ class SupervisorTests {
 		return this.launched.get(2);
 	}
 
-	private FakeWorker launch(int id, int count, boolean replacing) {
+	private FakeWorker launch(int id, int count, WorkerLaunch.Start start) {
 		FakeWorker worker = new FakeWorker(id, count, this.pids.incrementAndGet());
-		worker.replacing = replacing;
+		worker.start = start;
 		worker.cpuShare = this.cpuShare;
 		this.launched.add(worker);
 		return worker;
@@ -892,7 +916,7 @@ class SupervisorTests {
 
 		volatile boolean dumped;
 
-		volatile boolean replacing;
+		volatile WorkerLaunch.Start start;
 
 		volatile double cpuShare = -1;
 

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.bootcluster.config.ClusterProperties;
 import dev.bootcluster.ipc.WorkerLaunch;
+import dev.bootcluster.ipc.WorkerLaunch.Start;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -16,41 +17,34 @@ class WorkerWarmupTests {
 
 	@Test
 	void replacementsAndTheFirstWorkersWarmUpUntilCompiledByDefault() {
-		assertThat(WorkerWarmup.untilCompiled(this.settings, launch(true, false))).isTrue();
-		assertThat(WorkerWarmup.untilCompiled(this.settings, launch(false, true))).isTrue();
+		assertThat(WorkerWarmup.warmsUntilCompiled(this.settings, Start.REPLACING)).isTrue();
+		assertThat(WorkerWarmup.warmsUntilCompiled(this.settings, Start.FIRST)).isTrue();
 	}
 
 	@Test
-	void workersThatAddCapacityToAServingClusterTakeTrafficAfterTheirRequests() {
-		assertThat(WorkerWarmup.untilCompiled(this.settings, launch(false, false))).isFalse();
+	void workersThatAddCapacityToAClusterThatServedTakeTrafficAfterTheirRequests() {
+		assertThat(WorkerWarmup.warmsUntilCompiled(this.settings, Start.ADDING)).isFalse();
 	}
 
 	@Test
 	void eachKindOfStartHasItsOwnSwitch() {
 		this.settings.setFirstWorkersUntilCompiled(false);
-		assertThat(WorkerWarmup.untilCompiled(this.settings, launch(false, true))).isFalse();
-		assertThat(WorkerWarmup.untilCompiled(this.settings, launch(true, false))).isTrue();
+		assertThat(WorkerWarmup.warmsUntilCompiled(this.settings, Start.FIRST)).isFalse();
+		assertThat(WorkerWarmup.warmsUntilCompiled(this.settings, Start.REPLACING)).isTrue();
 		this.settings.setFirstWorkersUntilCompiled(true);
 		this.settings.setUntilCompiled(false);
-		assertThat(WorkerWarmup.untilCompiled(this.settings, launch(true, false))).isFalse();
-		assertThat(WorkerWarmup.untilCompiled(this.settings, launch(false, true))).isTrue();
+		assertThat(WorkerWarmup.warmsUntilCompiled(this.settings, Start.REPLACING)).isFalse();
+		assertThat(WorkerWarmup.warmsUntilCompiled(this.settings, Start.FIRST)).isTrue();
 	}
 
 	@Test
-	void theKindOfStartReachesTheWorkerThroughItsEnvironment() {
-		for (boolean replacing : new boolean[] { false, true }) {
-			for (boolean firstStart : new boolean[] { false, true }) {
-				Map<String, String> env = launch(replacing, firstStart).toEnvironment();
-				WorkerLaunch read = WorkerLaunch.fromEnvironment(env).orElseThrow();
-				assertThat(read.replacing()).as(env.toString()).isEqualTo(replacing);
-				assertThat(read.firstStart()).as(env.toString()).isEqualTo(firstStart);
-			}
+	void whyAWorkerStartsReachesItThroughItsEnvironment() {
+		for (Start start : Start.values()) {
+			Map<String, String> env = new WorkerLaunch(0, 2, Path.of("primary.sock"), "secret", 8080, null, 1, null,
+					null, -1, null, start)
+				.toEnvironment();
+			assertThat(WorkerLaunch.fromEnvironment(env).orElseThrow().start()).as(env.toString()).isEqualTo(start);
 		}
-	}
-
-	private static WorkerLaunch launch(boolean replacing, boolean firstStart) {
-		return new WorkerLaunch(0, 2, Path.of("primary.sock"), "secret", 8080, null, 1, null, null, -1, null, replacing,
-				firstStart);
 	}
 
 }

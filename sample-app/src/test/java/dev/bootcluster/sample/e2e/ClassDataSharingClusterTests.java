@@ -74,7 +74,7 @@ class ClassDataSharingClusterTests {
 		String marker = ClusterProcess.newMarker();
 		List<String> command = new ArrayList<>(
 				List.of(JDK_25.toString(), "-Xmx128m", "-jar", ClusterProcess.sampleJar().toString()));
-		command.addAll(args());
+		command.addAll(ClusterProcess.withQuickFirstStart(args()));
 		command.add(ClusterProcess.markerArgument(marker));
 		try (ClusterProcess cluster = ClusterProcess.exec(command, marker).awaitReady()) {
 			String cache = awaitArchive(cluster, 1);

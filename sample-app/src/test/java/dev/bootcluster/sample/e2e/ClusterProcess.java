@@ -75,9 +75,10 @@ final class ClusterProcess implements AutoCloseable {
 	}
 
 	/**
-	 * The sample's first workers would warm up until compiled, up to 10 s more per start;
+	 * The sample's first workers would warm up until compiled, about 10 s more per start;
 	 * tests that do not check that start them as soon as their warm-up requests are done
-	 * ({@code WarmupClusterTests} checks the default).
+	 * ({@code WarmupClusterTests} checks the default). A test that gives the property as
+	 * a {@code --name=value} argument keeps its value.
 	 */
 	static List<String> withQuickFirstStart(List<String> args) {
 		String property = "--app.cluster.worker.warmup.first-workers-until-compiled=";

@@ -81,7 +81,7 @@ class CpuAffinityClusterTests {
 		command.addAll(jvmOptions);
 		command.addAll(List.of("-jar", ClusterProcess.sampleJar().toString(), "--server.port=0",
 				"--management.server.port=0"));
-		command.addAll(args);
+		command.addAll(ClusterProcess.withQuickFirstStart(args));
 		command.add(ClusterProcess.markerArgument(marker));
 		return ClusterProcess.exec(command, marker);
 	}

@@ -19,9 +19,11 @@ class WarmupClusterTests {
 	private static final Pattern EXTENDED_WARMUP = Pattern
 		.compile("Warmed up with \\[[^]]*] in (\\d+) ms: \\{200=(\\d+)}; (\\d+) more rounds,? ([^\\n]*)");
 
-	/** The last request may be cut by the timeout: counted as timed out. */
-	private static final Pattern WARMUP_UNTIL_TIMEOUT = Pattern
+	/** More rounds, the last request of which may be cut by the timeout. */
+	private static final Pattern MORE_ROUNDS = Pattern
 		.compile("Warmed up with \\[[^]]*] in (\\d+) ms: \\{200=\\d+(, timed out=1)?}; (\\d+) more rounds");
+
+	private static final Pattern FIRST_READY = Pattern.compile("worker 0 \\(pid \\d+\\) ready in (\\d+\\.\\d) s");
 
 	@Test
 	void aWorkerServesNoClientBeforeItHasWarmedUp() throws Exception {
@@ -81,16 +83,21 @@ class WarmupClusterTests {
 				"--app.cluster.worker.warmup.paths=/api/primes?limit=1000,/api/data",
 				"--app.cluster.worker.warmup.requests=1", "--app.cluster.worker.warmup.timeout=5s",
 				"--app.cluster.worker.warmup.first-workers-until-compiled=true")) {
-			String first = cluster.awaitReady().output();
-			Matcher warmup = WARMUP_UNTIL_TIMEOUT.matcher(first);
+			String first = cluster.awaitReady().awaitOutput("Warmed up with").output();
+			Matcher warmup = MORE_ROUNDS.matcher(first);
 			assertThat(warmup.find()).as(first).isTrue();
 			assertThat(Integer.parseInt(warmup.group(3))).isPositive();
-			assertThat(Long.parseLong(warmup.group(1))).isLessThan(Duration.ofSeconds(6).toMillis());
-			assertThat(first.indexOf(warmup.group())).isLessThan(first.indexOf("Cluster ready"));
+			long warmupMillis = Long.parseLong(warmup.group(1));
+			assertThat(warmupMillis).isLessThan(Duration.ofSeconds(10).toMillis());
+			// The primary counted it ready after its warm-up (the two logs interleave in
+			// any order).
+			Matcher ready = FIRST_READY.matcher(first);
+			assertThat(ready.find()).as(first).isTrue();
+			assertThat(Double.parseDouble(ready.group(1)) * 1000).isGreaterThanOrEqualTo(warmupMillis - 100);
 			// Its restart restores capacity that clients miss meanwhile.
 			cluster.signal(cluster.readyPid(0), "KILL");
 			await("the restarted worker's warm-up").atMost(ClusterProcess.STARTUP)
-				.until(() -> cluster.output().split("Warmed up with", -1).length == 3);
+				.until(() -> cluster.output().split("Warmed up with", -1).length >= 3);
 			String restarted = cluster.output();
 			String second = restarted.substring(restarted.lastIndexOf("Warmed up with"));
 			assertThat(second).contains(": {200=2}\n").doesNotContain("more rounds");
