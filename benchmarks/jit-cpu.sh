@@ -138,7 +138,8 @@ each, measures \`/api/data\` for $DURATION, then \`/api/primes?limit=20000\` for
 connections), the order of the short run of \`benchmarks/cluster.sh\`. CPU: the seconds every thread of the server's processes
 (the primary and its workers) used during the \`/api/primes\` run, summed by thread name, the JIT compiler's threads apart.
 An idle JVM of the sample and a gzip job (512 KB every 250 ms) ran beside it throughout. Medians of the rounds; ready: the
-seconds the server logged from its start to ready (one JVM: \`Started\`; the cluster: \`Cluster ready\`); Pss: summed over the
+seconds the server logged to ready (one JVM: Spring Boot's \`Started ... in\`, from the JVM's start; the cluster: \`Cluster ready ... in\`,
+from the primary's supervisor start, after the primary's own start-up of about a second or two); Pss: summed over the
 server's processes (\`/proc/<pid>/smaps_rollup\`) after the \`/api/primes\` run.
 
 | server | ready (s) | /api/data requests/s | / one JVM | /api/primes requests/s | / one JVM | /api/primes p99 (ms) | JIT compiler CPU (s) | other CPU (s) | Pss (MB) |
