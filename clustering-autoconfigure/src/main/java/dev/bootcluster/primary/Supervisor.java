@@ -15,6 +15,7 @@ import org.jspecify.annotations.Nullable;
 import dev.bootcluster.config.ClusterProperties;
 import dev.bootcluster.ipc.ClusterMessage;
 import dev.bootcluster.ipc.ExitReason;
+import dev.bootcluster.ipc.WorkerLaunch;
 import dev.bootcluster.ipc.WorkerState;
 
 /**
@@ -225,7 +226,8 @@ final class Supervisor {
 		// Launched while no worker serves, before the cluster was ever ready, and not
 		// after it served itself: its longer start takes no capacity the cluster had.
 		boolean first = !this.announcedReady && this.slots.ready() == 0 && !slot.isRestoring();
-		WorkerRun run = this.processes.start(slot.id(), this.slots.configured(), first, restoring);
+		WorkerRun run = this.processes.start(slot.id(), this.slots.configured(),
+				first ? WorkerLaunch.Start.FIRST : WorkerLaunch.Start.ADDING, restoring);
 		if (run == null) {
 			this.restarts.couldNotStart(slot);
 			return;

@@ -74,18 +74,14 @@ final class WorkerProcesses implements Rollover.Workers {
 	 * Fork a process for a worker id and track it until it exits.
 	 * @param workerId the worker id
 	 * @param workerCount the number of workers the cluster has now
-	 * @param first whether it is one of the cluster's first workers
-	 * ({@link WorkerLaunch.Start#FIRST}), else it adds capacity
+	 * @param start why it starts: a replacement of a worker that still serves starts
+	 * gently, if the launcher can
 	 * @param restoring whether it restores the capacity of a worker that failed after it
 	 * served: then it starts at a higher CPU priority than the serving workers until it
 	 * is ready, if the launcher can
 	 * @return the process, or {@code null} when it could not be started
 	 */
-	@Nullable WorkerRun start(int workerId, int workerCount, boolean first, boolean restoring) {
-		return start(workerId, workerCount, first ? WorkerLaunch.Start.FIRST : WorkerLaunch.Start.ADDING, restoring);
-	}
-
-	private @Nullable WorkerRun start(int workerId, int workerCount, WorkerLaunch.Start start, boolean restoring) {
+	@Nullable WorkerRun start(int workerId, int workerCount, WorkerLaunch.Start start, boolean restoring) {
 		WorkerHandle handle;
 		try {
 			handle = this.launcher.launch(workerId, workerCount, start);
