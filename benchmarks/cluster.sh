@@ -40,6 +40,7 @@ start_app() { # plain | pinned | shared | cluster (the defaults) [extra args...]
 	esac
 }
 
+prepare_class_data
 declare -A results
 MODES="plain pinned shared"
 [[ -n ${STOPS_ONLY:-} ]] && ROUNDS=0

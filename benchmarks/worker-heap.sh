@@ -7,7 +7,9 @@
 # unless the JVM trims it. Compares one plain JVM with clusters of 2 workers whose
 # -XX:InitialRAMPercentage is one JVM's default (1.5625 %) divided by N (share), by 2N (half, the
 # default since 2026-12-06) and by 4N (quarter), each with the default native heap trimming
-# (-XX:TrimNativeHeapInterval=5000, since 2026-12-06), and half without it (untrimmed), by
+# (-XX:TrimNativeHeapInterval=5000, since 2026-12-06), half without it (untrimmed), and half
+# with the class data archive at a random address in each worker (randomized, the JDK's default;
+# the cluster maps it at its own address since 2026-12-06 so the workers share it), by
 # requests/s and p99 of /api/data and /api/primes, Pss and Rss summed over the processes, and the
 # workers' young collections (count, seconds). By default it runs plain, untrimmed and half;
 # VARIANTS picks others. An idle JVM and a periodic gzip job run beside it, as on a real host.
@@ -39,20 +41,22 @@ trap finish EXIT
 start_companions
 
 start_variant() {
-	local percentage trim=()
+	local percentage extra=()
 	case $1 in
 		plain) launch "Started SampleApplication" --app.cluster.enabled=false; return ;;
 		share) percentage=0.78125 ;;
 		half) percentage=0.390625 ;;
 		quarter) percentage=0.1953125 ;;
-		untrimmed) percentage=0.390625 trim=("--app.cluster.worker.jvm-args[1]=-XX:TrimNativeHeapInterval=0") ;;
-		*) echo "unknown variant $1; known: plain share half quarter untrimmed" >&2; exit 1 ;;
+		untrimmed) percentage=0.390625 extra=("--app.cluster.worker.jvm-args[1]=-XX:TrimNativeHeapInterval=0") ;;
+		randomized) percentage=0.390625 extra=("--app.cluster.worker.class-data-sharing=randomized") ;;
+		*) echo "unknown variant $1; known: plain share half quarter untrimmed randomized" >&2; exit 1 ;;
 	esac
 	launch "Cluster ready" --app.cluster.instances=2 "--app.cluster.worker.jvm-args[0]=-XX:InitialRAMPercentage=$percentage" \
-		${trim[@]+"${trim[@]}"}
+		${extra[@]+"${extra[@]}"}
 	await_class_data
 }
 
+prepare_class_data
 declare -A results
 echo "== $ROUNDS alternating rounds of: $VARIANTS"
 for round in $(seq 1 "$ROUNDS"); do
@@ -102,7 +106,8 @@ wrk (2 threads, $CONNECTIONS keep-alive connections, on the same cores as the se
 memory); the others are primary + 2 workers (serial collector, one core each) with \`-XX:InitialRAMPercentage\` of 0.78125
 (share: one JVM's divided by N), 0.390625 (half: by 2N, the default) and 0.1953125 (quarter: by 4N), each trimming its
 native heap every 5 s (the default, \`-XX:TrimNativeHeapInterval=5000\`); untrimmed is half with
-\`-XX:TrimNativeHeapInterval=0\`. Memory: Pss and Rss summed over the processes after the load (\`/proc/<pid>/smaps_rollup\`); young collections: both workers' count and seconds since their start
+\`-XX:TrimNativeHeapInterval=0\`; randomized is half with \`app.cluster.worker.class-data-sharing=randomized\` (each worker
+maps the class data archive at a random address, the JDK's default, where the default maps it at its own address). Memory: Pss and Rss summed over the processes after the load (\`/proc/<pid>/smaps_rollup\`); young collections: both workers' count and seconds since their start
 (\`jstat -gcutil\`), per round. In brackets: the ratio to plain.
 
 | variant | /api/data requests/s | /api/data p99 (ms) | /api/primes requests/s | /api/primes p99 (ms) | Pss (MB) | Rss (MB) | young collections per round | seconds in them per round |

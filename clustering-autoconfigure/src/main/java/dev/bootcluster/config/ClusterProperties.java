@@ -291,9 +291,11 @@ public class ClusterProperties {
 		/**
 		 * Whether workers start with an archive of the application's classes that the
 		 * primary creates in the background for the jar it runs ('auto', for a 'java
-		 * -jar' launch), so that they start faster and share those classes' memory; or
-		 * never ('off'). JDK 17 to 24 use a dynamic CDS archive, JDK 25 and later an AOT
-		 * cache.
+		 * -jar' launch) so that they start faster: on JDK 17 to 24 a dynamic CDS archive,
+		 * mapped at the address it was made for so that the workers share its read-only
+		 * pages, on JDK 25 and later an AOT cache; the same at a random address in each
+		 * worker, as the JDK maps it by default, so each holds its own copy
+		 * ('randomized'); or never ('off').
 		 */
 		private ClassDataSharing classDataSharing = ClassDataSharing.AUTO;
 
@@ -489,9 +491,18 @@ public class ClusterProperties {
 	public enum ClassDataSharing {
 
 		/**
-		 * Create the archive for a 'java -jar' launch and start workers with it.
+		 * Create the archive for a 'java -jar' launch and start workers with it; a
+		 * dynamic CDS archive (JDK 17 to 24) mapped at the address it was made for
+		 * ({@code -XX:ArchiveRelocationMode=0}), so that they share its read-only pages.
 		 */
 		AUTO,
+
+		/**
+		 * As {@link #AUTO}, but each worker maps the archive at a random address, as the
+		 * JDK does by default, and rewrites the pointers in it, so each holds its own
+		 * copy of the archive's pages.
+		 */
+		RANDOMIZED,
 
 		/**
 		 * Start workers without an archive of the application's classes.

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -50,6 +51,16 @@ import dev.bootcluster.ipc.TrainingLaunch;
  * changed on disk has another key: workers start from it without an archive until its own
  * is made. A creation that fails is logged and leaves the workers as they are; the JVM
  * itself ignores an archive that does not match what it runs.
+ * <p>
+ * The JDK maps an archive at a random address by default ({@code ArchiveRelocationMode=1}
+ * in JDK 17.0.15 and 25) and then rewrites the pointers in it, which writes to nearly
+ * every page, so each worker held a private copy of the whole archive. With {@code auto}
+ * workers map a dynamic archive (JDK 17 to 24) at the address it was made for
+ * ({@code ArchiveRelocationMode=0}; the JVM relocates only when that address is taken),
+ * so its read-only part is one copy in memory for all of them; {@code randomized} keeps
+ * the JDK's random address. JDK 25 writes every page of an AOT cache it maps, at any
+ * address (measured with {@code /proc/<pid>/smaps}), so there the cluster keeps the JDK's
+ * choice: a fixed address would give the randomization up for nothing.
  */
 final class ClassDataSharing implements AutoCloseable {
 
@@ -60,6 +71,16 @@ final class ClassDataSharing implements AutoCloseable {
 	 */
 	private static final List<String> USER_CHOSEN = List.of("-XX:SharedArchiveFile", "-XX:ArchiveClassesAtExit",
 			"-XX:AOTCache", "-XX:AOTCacheOutput", "-XX:AOTMode", "-XX:AOTConfiguration", "-Xshare");
+
+	/**
+	 * Where the JVM maps an archive: 0 at the address it was made for, relocating only
+	 * when that is taken; 1 (the JDK's default) always at a random address. A diagnostic
+	 * option in JDK 17 and 25.
+	 */
+	private static final String RELOCATION_MODE = "-XX:ArchiveRelocationMode";
+
+	private static final List<String> AT_ITS_OWN_ADDRESS = List.of("-XX:+UnlockDiagnosticVMOptions",
+			RELOCATION_MODE + "=0");
 
 	/**
 	 * Program arguments the training run sets itself.
@@ -81,6 +102,8 @@ final class ClassDataSharing implements AutoCloseable {
 	private final List<String> workerOptions;
 
 	private final Duration trainingTimeout;
+
+	private final boolean atItsOwnAddress;
 
 	private final boolean aotCache = Runtime.version().feature() >= 25;
 
@@ -106,13 +129,14 @@ final class ClassDataSharing implements AutoCloseable {
 	 */
 	static final int BEHIND_SERVING_WORKERS = 3;
 
-	ClassDataSharing(Path cache, Path jar, WorkerCommand command, List<String> workerOptions,
-			Duration trainingTimeout) {
+	ClassDataSharing(Path cache, Path jar, WorkerCommand command, List<String> workerOptions, Duration trainingTimeout,
+			boolean atItsOwnAddress) {
 		this.cache = cache;
 		this.jar = jar;
 		this.command = command;
 		this.workerOptions = List.copyOf(workerOptions);
 		this.trainingTimeout = trainingTimeout.multipliedBy(BEHIND_SERVING_WORKERS);
+		this.atItsOwnAddress = atItsOwnAddress;
 	}
 
 	/**
@@ -127,20 +151,35 @@ final class ClassDataSharing implements AutoCloseable {
 	 */
 	static @Nullable ClassDataSharing forWorkers(ClusterProperties.Worker worker, WorkerCommand command,
 			List<String> workerOptions, Duration trainingTimeout) {
-		if (worker.getClassDataSharing() == ClusterProperties.ClassDataSharing.OFF) {
+		ClusterProperties.ClassDataSharing mode = worker.getClassDataSharing();
+		if (mode == ClusterProperties.ClassDataSharing.OFF) {
 			return null;
 		}
 		String reason = reasonNotToShare(command, worker.getJvmArgs());
 		if (reason != null) {
-			logger.info("Workers start without a class data archive (app.cluster.worker.class-data-sharing=auto: "
-					+ reason + ")");
+			logger.info("Workers start without a class data archive (app.cluster.worker.class-data-sharing="
+					+ mode.name().toLowerCase(Locale.ROOT) + ": " + reason + ")");
 			return null;
 		}
 		String configured = worker.getClassDataCache();
 		Path cache = (configured != null && !configured.isBlank()) ? Path.of(configured)
 				: Path.of(System.getProperty("java.io.tmpdir"), "boot-cluster-class-data");
 		return new ClassDataSharing(cache.toAbsolutePath(), Path.of(command.target().get(1)).toAbsolutePath(), command,
-				workerOptions, trainingTimeout);
+				workerOptions, trainingTimeout, mapsAtItsOwnAddress(mode, command, worker.getJvmArgs()));
+	}
+
+	/**
+	 * Whether workers map the archive at the address it was made for: with {@code auto},
+	 * unless the user chose where themselves.
+	 * @param mode {@code app.cluster.worker.class-data-sharing}
+	 * @param command how the primary was launched
+	 * @param jvmArgs {@code app.cluster.worker.jvm-args}
+	 * @return whether to add {@code -XX:ArchiveRelocationMode=0}
+	 */
+	static boolean mapsAtItsOwnAddress(ClusterProperties.ClassDataSharing mode, WorkerCommand command,
+			List<String> jvmArgs) {
+		return mode == ClusterProperties.ClassDataSharing.AUTO && concat(command.jvmOptions(), jvmArgs).stream()
+			.noneMatch((option) -> option.startsWith(RELOCATION_MODE));
 	}
 
 	/**
@@ -175,8 +214,12 @@ final class ClassDataSharing implements AutoCloseable {
 			return null;
 		}
 		touch(entry.directory());
-		String option = (this.aotCache ? "-XX:AOTCache=" : "-XX:SharedArchiveFile=") + entry.archive();
-		return new Launch(option, entry.jar());
+		List<String> options = new ArrayList<>();
+		if (this.atItsOwnAddress && !this.aotCache) {
+			options.addAll(AT_ITS_OWN_ADDRESS);
+		}
+		options.add((this.aotCache ? "-XX:AOTCache=" : "-XX:SharedArchiveFile=") + entry.archive());
+		return new Launch(List.copyOf(options), entry.archive(), entry.jar());
 	}
 
 	/**
@@ -484,10 +527,11 @@ final class ClassDataSharing implements AutoCloseable {
 	/**
 	 * How a worker starts with the archive.
 	 *
-	 * @param option the JVM option that maps the archive
+	 * @param options the JVM options that map the archive
+	 * @param archive the archive
 	 * @param jar the jar to run, the one the archive was made from
 	 */
-	record Launch(String option, Path jar) {
+	record Launch(List<String> options, Path archive, Path jar) {
 
 	}
 

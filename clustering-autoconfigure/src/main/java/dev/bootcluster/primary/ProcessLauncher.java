@@ -126,7 +126,7 @@ final class ProcessLauncher implements WorkerLauncher {
 			return this.command.commandLine(this.workerOptions);
 		}
 		List<String> options = new ArrayList<>(this.workerOptions);
-		options.add(shared.option());
+		options.addAll(shared.options());
 		return this.command.withJar(shared.jar()).commandLine(options);
 	}
 

@@ -14,6 +14,7 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 
+import dev.bootcluster.config.ClusterProperties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,6 +24,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * {@link ClassDataSharing} with a real JVM: a training run of a small jar writes the
@@ -45,15 +47,19 @@ class ClassDataSharingTests {
 			assertThat(sharing.launch()).as("before any archive").isNull();
 			assertThat(sharing.prepare()).isTrue();
 			ClassDataSharing.Launch launch = await().atMost(TRAINED).until(sharing::launch, (ready) -> ready != null);
-			String archive = launch.option().substring(launch.option().indexOf('=') + 1);
-			assertThat(launch.option())
-				.startsWith((Runtime.version().feature() >= 25) ? "-XX:AOTCache=" : "-XX:SharedArchiveFile=");
+			if (Runtime.version().feature() >= 25) {
+				assertThat(launch.options()).containsExactly("-XX:AOTCache=" + launch.archive());
+			}
+			else {
+				assertThat(launch.options()).containsExactly("-XX:+UnlockDiagnosticVMOptions",
+						"-XX:ArchiveRelocationMode=0", "-XX:SharedArchiveFile=" + launch.archive());
+			}
 			// A plain jar is archived where it is (a Spring Boot jar is unpacked first).
 			assertThat(launch.jar()).isEqualTo(jar);
-			assertThat(Path.of(archive)).isRegularFile().startsWith(this.directory.resolve("cache"));
+			assertThat(launch.archive()).isRegularFile().startsWith(this.directory.resolve("cache"));
 			// -Xshare:on makes a JVM that cannot map the archive fail instead of going
 			// on.
-			assertThat(java("-Xshare:on", launch.option(), "-jar", launch.jar().toString())).isZero();
+			assertThat(java(withJar(launch))).isZero();
 		}
 	}
 
@@ -67,7 +73,7 @@ class ClassDataSharingTests {
 			assertThat(sharing.launch()).as("the changed jar, before its archive").isNull();
 			sharing.prepare();
 			ClassDataSharing.Launch second = await().atMost(TRAINED).until(sharing::launch, (ready) -> ready != null);
-			assertThat(second.option()).isNotEqualTo(first.option());
+			assertThat(second.archive()).isNotEqualTo(first.archive());
 			assertThat(second.jar()).hasSameBinaryContentAs(jar);
 		}
 	}
@@ -117,6 +123,39 @@ class ClassDataSharingTests {
 			.isEqualTo("-XX:SharedArchiveFile=my.jsa chosen");
 	}
 
+	@Test
+	void workersMapTheArchiveAtItsOwnAddressUnlessTheUserChoseWhereOrRandomized() {
+		WorkerCommand jar = command(Path.of("app.jar"));
+		assertThat(ClassDataSharing.mapsAtItsOwnAddress(ClusterProperties.ClassDataSharing.AUTO, jar, List.of()))
+			.isTrue();
+		assertThat(ClassDataSharing.mapsAtItsOwnAddress(ClusterProperties.ClassDataSharing.RANDOMIZED, jar, List.of()))
+			.isFalse();
+		assertThat(ClassDataSharing.mapsAtItsOwnAddress(ClusterProperties.ClassDataSharing.AUTO, jar,
+				List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=1")))
+			.isFalse();
+		assertThat(ClassDataSharing.mapsAtItsOwnAddress(ClusterProperties.ClassDataSharing.AUTO,
+				new WorkerCommand("java", List.of("-XX:ArchiveRelocationMode=1"), jar.target(), List.of()), List.of()))
+			.isFalse();
+	}
+
+	@Test
+	void atItsOwnAddressTheArchivesReadOnlyPagesStayCleanAndRandomizedTheyDoNot() throws Exception {
+		assumeTrue(Runtime.version().feature() < 25, "JDK 25 writes every page of an AOT cache at any address");
+		Path jar = jar("app.jar", "one");
+		try (ClassDataSharing shared = sharing(jar);
+				ClassDataSharing randomized = new ClassDataSharing(this.directory.resolve("cache"), jar, command(jar),
+						List.of("-Xmx64m"), TRAINED, false)) {
+			shared.prepare();
+			ClassDataSharing.Launch launch = await().atMost(TRAINED).until(shared::launch, (ready) -> ready != null);
+			ClassDataSharing.Launch random = randomized.launch();
+			assertThat(random.options()).containsExactly(launch.options().get(launch.options().size() - 1));
+			// A page the JVM wrote is that process's own copy; one it did not is the
+			// page cache's, shared by every process that maps the file.
+			assertThat(java(withJar(launch, "--archive-pages-clean"))).as("at its own address").isZero();
+			assertThat(java(withJar(random, "--archive-pages-clean"))).as("randomized").isEqualTo(4);
+		}
+	}
+
 	private ClassDataSharing sharing(Path jar, String... programArgs) {
 		return sharing(jar, TRAINED, programArgs);
 	}
@@ -124,7 +163,8 @@ class ClassDataSharingTests {
 	private ClassDataSharing sharing(Path jar, Duration startupTimeout, String... programArgs) {
 		WorkerCommand command = new WorkerCommand(command(jar).java(), List.of(), List.of("-jar", jar.toString()),
 				List.of(programArgs));
-		return new ClassDataSharing(this.directory.resolve("cache"), jar, command, List.of("-Xmx64m"), startupTimeout);
+		return new ClassDataSharing(this.directory.resolve("cache"), jar, command, List.of("-Xmx64m"), startupTimeout,
+				true);
 	}
 
 	private static WorkerCommand command(Path jar) {
@@ -152,6 +192,14 @@ class ClassDataSharingTests {
 		return jar;
 	}
 
+	private static String[] withJar(ClassDataSharing.Launch launch, String... programArgs) {
+		List<String> args = new ArrayList<>(List.of("-Xshare:on"));
+		args.addAll(launch.options());
+		args.addAll(List.of("-jar", launch.jar().toString()));
+		args.addAll(List.of(programArgs));
+		return args.toArray(String[]::new);
+	}
+
 	private static int java(String... args) throws IOException, InterruptedException {
 		List<String> command = new ArrayList<>(List.of(command(Path.of("x")).java()));
 		command.addAll(List.of(args));
@@ -161,7 +209,9 @@ class ClassDataSharingTests {
 	}
 
 	/**
-	 * The application of the test jars.
+	 * The application of the test jars; with {@code --archive-pages-clean} it exits with
+	 * code 4 unless it maps part of a class data archive read-only and copied at most a
+	 * tenth of those pages.
 	 */
 	public static final class TrainingMain {
 
@@ -178,7 +228,31 @@ class ClassDataSharingTests {
 				System.out.println("training failed on purpose");
 				System.exit(3);
 			}
+			if (List.of(args).contains("--archive-pages-clean")) {
+				System.exit(cleanReadOnlyArchivePages() ? 0 : 4);
+			}
 			System.exit(0);
+		}
+
+		private static boolean cleanReadOnlyArchivePages() throws IOException {
+			boolean readOnlyArchive = false;
+			long rss = 0;
+			long copied = 0;
+			for (String line : Files.readAllLines(Path.of("/proc/self/smaps"))) {
+				String[] fields = line.trim().split("\\s+");
+				if (fields[0].matches("[0-9a-f]+-[0-9a-f]+")) {
+					readOnlyArchive = fields[1].equals("r--p") && fields.length > 5
+							&& (fields[5].endsWith(".jsa") || fields[5].endsWith(".aot"));
+				}
+				else if (readOnlyArchive && fields[0].equals("Rss:")) {
+					rss += Long.parseLong(fields[1]);
+				}
+				else if (readOnlyArchive && fields[0].equals("Anonymous:")) {
+					copied += Long.parseLong(fields[1]);
+				}
+			}
+			System.out.println("read-only archive pages: Rss " + rss + " kB, copied " + copied + " kB");
+			return rss > 0 && copied <= rss / 10;
 		}
 
 	}

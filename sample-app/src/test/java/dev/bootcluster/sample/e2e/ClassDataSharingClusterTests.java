@@ -42,8 +42,9 @@ class ClassDataSharingClusterTests {
 			assertThat(first).endsWith("classes.jsa");
 			long replacement = replace(cluster, 0);
 			assertThat(maps(replacement)).contains(first);
-			assertThat(ClusterProcess.commandLine(ProcessHandle.of(replacement).orElseThrow()))
-				.contains("-XX:SharedArchiveFile=" + first);
+			assertThat(ClusterProcess.commandLine(ProcessHandle.of(replacement).orElseThrow())).containsSubsequence(
+					"-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0", "-XX:SharedArchiveFile=" + first);
+			assertSharedReadOnly(replacement);
 
 			SampleJar.deployVariant(jar, "info.app.version=2");
 			Http.Response accepted = Http.postWithoutBody(cluster.managementPort(), "/actuator/cluster/reload");
@@ -81,6 +82,11 @@ class ClassDataSharingClusterTests {
 			assertThat(cache).endsWith("classes.aot");
 			long replacement = replace(cluster, 0);
 			assertThat(maps(replacement)).contains(cache);
+			// JDK 25 writes every page of the cache it maps, at any address: the JDK's
+			// random address stays.
+			assertThat(ClusterProcess.commandLine(ProcessHandle.of(replacement).orElseThrow()))
+				.contains("-XX:AOTCache=" + cache)
+				.noneMatch((option) -> option.startsWith("-XX:ArchiveRelocationMode"));
 		}
 	}
 
@@ -142,6 +148,34 @@ class ClassDataSharingClusterTests {
 			return replacement[0] != killed;
 		});
 		return replacement[0];
+	}
+
+	/**
+	 * The worker mapped the archive at the address it was made for: its read-only part is
+	 * mapped read-only and the worker copied (wrote) at most a tenth of those pages, so
+	 * the rest is the page cache's one copy, shared with every process that maps it.
+	 * Mapped at a random address (the JDK's default), the JVM rewrites the pointers in it
+	 * and maps no part of it read-only.
+	 */
+	private static void assertSharedReadOnly(long pid) throws IOException {
+		long rss = 0;
+		long copied = 0;
+		boolean readOnlyArchive = false;
+		for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "smaps"))) {
+			String[] fields = line.trim().split("\\s+");
+			if (fields[0].matches("[0-9a-f]+-[0-9a-f]+")) {
+				readOnlyArchive = fields[1].equals("r--p") && fields.length > 5
+						&& (fields[5].endsWith(".jsa") || fields[5].endsWith(".aot"));
+			}
+			else if (readOnlyArchive && fields[0].equals("Rss:")) {
+				rss += Long.parseLong(fields[1]);
+			}
+			else if (readOnlyArchive && fields[0].equals("Anonymous:")) {
+				copied += Long.parseLong(fields[1]);
+			}
+		}
+		assertThat(rss).as("kB of the archive mapped read-only").isGreaterThan(1024);
+		assertThat(copied).as("kB of those the worker copied").isLessThanOrEqualTo(rss / 10);
 	}
 
 	private static String maps(long pid) throws IOException {
