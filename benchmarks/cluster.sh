@@ -161,7 +161,7 @@ rows() {
 table=$(cat <<TABLE
 Run on $(date -u +%Y-%m-%d) on $(machine).
 Load: wrk, 2 threads, $CONNECTIONS keep-alive connections, $DURATION per measurement, on the same 2 cores as the server, with an idle JVM
-and a periodic gzip job running beside it; medians of $ROUNDS alternating rounds (plain, pinned, shared, plain, ...). Each round starts the
+and a periodic gzip job running beside it; medians of $ROUNDS alternating rounds (plain, pinned, shared, plain, ...), after one start that made the workers' class data archive. Each round starts the
 server, warms each endpoint up for $SHORT_WARMUP (short), measures, warms each up for another $WARMUP (long) and measures again.
 Plain = one JVM (\`app.cluster.enabled=false\`); pinned = primary + 2 workers, each on its own CPU (\`app.cluster.worker.cpu-affinity=on\`);
 shared = the same with \`app.cluster.worker.cpu-affinity=off\` (both workers on both CPUs, each with an \`@Offload\` thread per core). Memory: Pss and Rss summed over the

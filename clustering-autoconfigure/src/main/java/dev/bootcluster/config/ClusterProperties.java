@@ -290,12 +290,12 @@ public class ClusterProperties {
 
 		/**
 		 * Whether workers start with an archive of the application's classes that the
-		 * primary creates in the background for the jar it runs ('auto', for a 'java
-		 * -jar' launch) so that they start faster: on JDK 17 to 24 a dynamic CDS archive,
+		 * primary creates in the background for the jar it runs, so that they start
+		 * faster: 'auto' for a 'java -jar' launch (JDK 17 to 24: a dynamic CDS archive,
 		 * mapped at the address it was made for so that the workers share its read-only
-		 * pages, on JDK 25 and later an AOT cache; the same at a random address in each
-		 * worker, as the JDK maps it by default, so each holds its own copy
-		 * ('randomized'); or never ('off').
+		 * pages; JDK 25 and later: an AOT cache); 'randomized' the same, but each worker
+		 * maps it where the JDK's default mode puts it, a random address, and holds its
+		 * own copy; 'off' never.
 		 */
 		private ClassDataSharing classDataSharing = ClassDataSharing.AUTO;
 
@@ -498,9 +498,10 @@ public class ClusterProperties {
 		AUTO,
 
 		/**
-		 * As {@link #AUTO}, but each worker maps the archive at a random address, as the
-		 * JDK does by default, and rewrites the pointers in it, so each holds its own
-		 * copy of the archive's pages.
+		 * As {@link #AUTO}, but each worker maps the archive where the JDK's default
+		 * {@code ArchiveRelocationMode} puts it (a random address in the JDK 17.0.15 and
+		 * 25 builds tested here) and rewrites the pointers in it, so each holds its own
+		 * copy of most of the archive's pages.
 		 */
 		RANDOMIZED,
 

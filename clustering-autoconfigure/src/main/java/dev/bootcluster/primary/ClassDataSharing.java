@@ -39,8 +39,9 @@ import dev.bootcluster.ipc.TrainingLaunch;
 /**
  * Class data sharing for the workers of a {@code java -jar} launch: the JVM maps an
  * archive of the application's classes, parsed and verified ahead of time (on JDK 25 and
- * later an AOT cache, which also holds them linked, with method profiles), read-only into
- * every worker, so a worker starts faster and the workers share those pages.
+ * later an AOT cache, which also holds them linked, with method profiles), into every
+ * worker, so a worker starts faster; mapped at its own address, the workers share its
+ * read-only pages.
  * <p>
  * The primary creates the archive in the background once the cluster is ready, in a cache
  * directory keyed by the jar's content and the JDK: a Spring Boot jar is first unpacked
@@ -51,16 +52,6 @@ import dev.bootcluster.ipc.TrainingLaunch;
  * changed on disk has another key: workers start from it without an archive until its own
  * is made. A creation that fails is logged and leaves the workers as they are; the JVM
  * itself ignores an archive that does not match what it runs.
- * <p>
- * The JDK maps an archive at a random address by default ({@code ArchiveRelocationMode=1}
- * in JDK 17.0.15 and 25) and then rewrites the pointers in it, which writes to nearly
- * every page, so each worker held a private copy of the whole archive. With {@code auto}
- * workers map a dynamic archive (JDK 17 to 24) at the address it was made for
- * ({@code ArchiveRelocationMode=0}; the JVM relocates only when that address is taken),
- * so its read-only part is one copy in memory for all of them; {@code randomized} keeps
- * the JDK's random address. JDK 25 writes every page of an AOT cache it maps, at any
- * address (measured with {@code /proc/<pid>/smaps}), so there the cluster keeps the JDK's
- * choice: a fixed address would give the randomization up for nothing.
  */
 final class ClassDataSharing implements AutoCloseable {
 
@@ -74,13 +65,30 @@ final class ClassDataSharing implements AutoCloseable {
 
 	/**
 	 * Where the JVM maps an archive: 0 at the address it was made for, relocating only
-	 * when that is taken; 1 (the JDK's default) always at a random address. A diagnostic
-	 * option in JDK 17 and 25.
+	 * when that is taken; 1 (the default of the JDK 17.0.15 and 25 builds tested here)
+	 * always at a random address. A diagnostic option in JDK 17 and 25.
 	 */
 	private static final String RELOCATION_MODE = "-XX:ArchiveRelocationMode";
 
+	/**
+	 * The options of {@code auto} on JDK 17 to 24. At a random address the JVM rewrites
+	 * the pointers in the archive, which writes to most of its pages (31 of the sample's
+	 * 38 MB, measured with {@code /proc/<pid>/smaps}), so each worker held its own copy;
+	 * at its own address the read-only part is the page cache's one copy for all of them.
+	 * JDK 25 writes every page of an AOT cache it maps, at either address, so there the
+	 * cluster keeps the JDK's choice: a fixed address would give the randomization up for
+	 * nothing.
+	 */
 	private static final List<String> AT_ITS_OWN_ADDRESS = List.of("-XX:+UnlockDiagnosticVMOptions",
 			RELOCATION_MODE + "=0");
+
+	/**
+	 * Options with which the user chose where the archive goes, or that no diagnostic
+	 * option may be unlocked.
+	 */
+	private static final List<String> USER_CHOSEN_ADDRESS = List.of(RELOCATION_MODE, "-XX:-UnlockDiagnosticVMOptions");
+
+	private static final boolean AOT_CACHE = Runtime.version().feature() >= 25;
 
 	/**
 	 * Program arguments the training run sets itself.
@@ -104,8 +112,6 @@ final class ClassDataSharing implements AutoCloseable {
 	private final Duration trainingTimeout;
 
 	private final boolean atItsOwnAddress;
-
-	private final boolean aotCache = Runtime.version().feature() >= 25;
 
 	/**
 	 * One thread at most, gone when idle: the primary keeps no thread for it.
@@ -169,17 +175,18 @@ final class ClassDataSharing implements AutoCloseable {
 	}
 
 	/**
-	 * Whether workers map the archive at the address it was made for: with {@code auto},
-	 * unless the user chose where themselves.
+	 * Whether workers map the archive at the address it was made for: with {@code auto}
+	 * on JDK 17 to 24, unless the user chose where themselves.
 	 * @param mode {@code app.cluster.worker.class-data-sharing}
 	 * @param command how the primary was launched
 	 * @param jvmArgs {@code app.cluster.worker.jvm-args}
-	 * @return whether to add {@code -XX:ArchiveRelocationMode=0}
+	 * @return whether to add {@link #AT_ITS_OWN_ADDRESS}
 	 */
 	static boolean mapsAtItsOwnAddress(ClusterProperties.ClassDataSharing mode, WorkerCommand command,
 			List<String> jvmArgs) {
-		return mode == ClusterProperties.ClassDataSharing.AUTO && concat(command.jvmOptions(), jvmArgs).stream()
-			.noneMatch((option) -> option.startsWith(RELOCATION_MODE));
+		return mode == ClusterProperties.ClassDataSharing.AUTO && !AOT_CACHE
+				&& concat(command.jvmOptions(), jvmArgs).stream()
+					.noneMatch((option) -> USER_CHOSEN_ADDRESS.stream().anyMatch(option::startsWith));
 	}
 
 	/**
@@ -215,10 +222,10 @@ final class ClassDataSharing implements AutoCloseable {
 		}
 		touch(entry.directory());
 		List<String> options = new ArrayList<>();
-		if (this.atItsOwnAddress && !this.aotCache) {
+		if (this.atItsOwnAddress) {
 			options.addAll(AT_ITS_OWN_ADDRESS);
 		}
-		options.add((this.aotCache ? "-XX:AOTCache=" : "-XX:SharedArchiveFile=") + entry.archive());
+		options.add((AOT_CACHE ? "-XX:AOTCache=" : "-XX:SharedArchiveFile=") + entry.archive());
 		return new Launch(List.copyOf(options), entry.archive(), entry.jar());
 	}
 
@@ -274,8 +281,7 @@ final class ClassDataSharing implements AutoCloseable {
 			Path directory = this.cache.resolve(key.name());
 			// A plain jar is archived where it is: its Class-Path names jars beside it.
 			Path jar = key.unpack() ? directory.resolve("app").resolve(this.jar.getFileName()) : this.jar;
-			return new Entry(key.name(), directory, jar,
-					directory.resolve(this.aotCache ? "classes.aot" : "classes.jsa"));
+			return new Entry(key.name(), directory, jar, directory.resolve(AOT_CACHE ? "classes.aot" : "classes.jsa"));
 		}
 		catch (IOException ex) {
 			logger.debug("No class data archive for " + this.jar + ": " + ex);
@@ -389,7 +395,7 @@ final class ClassDataSharing implements AutoCloseable {
 		command.add(this.command.java());
 		command.addAll(this.command.jvmOptions());
 		command.addAll(this.workerOptions);
-		command.add((this.aotCache ? "-XX:AOTCacheOutput=" : "-XX:ArchiveClassesAtExit=") + archive);
+		command.add((AOT_CACHE ? "-XX:AOTCacheOutput=" : "-XX:ArchiveClassesAtExit=") + archive);
 		command.add("-Dspring.context.exit=onRefresh");
 		command.add("-D" + TrainingLaunch.PRIMARY_PID_PROPERTY + "=" + ProcessHandle.current().pid());
 		command.add("-jar");
@@ -532,6 +538,16 @@ final class ClassDataSharing implements AutoCloseable {
 	 * @param jar the jar to run, the one the archive was made from
 	 */
 	record Launch(List<String> options, Path archive, Path jar) {
+
+		/**
+		 * The archive, and the options besides the one that names it, for the log.
+		 * @return such as {@code /tmp/.../classes.jsa mapped with
+		 * -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0}
+		 */
+		String describe() {
+			List<String> others = this.options.subList(0, this.options.size() - 1);
+			return this.archive + (others.isEmpty() ? "" : " mapped with " + String.join(" ", others));
+		}
 
 	}
 

@@ -82,7 +82,7 @@ public final class Primary {
 				+ " (shared socket" + ((managementPort != null) ? ", management port " + managementPort : "") + "; "
 				+ cores + " cores; worker options " + String.join(" ", workerOptions)
 				+ ((affinity != null) ? "; " + affinity.describe(workers) : "")
-				+ ((shared != null) ? "; class data archive " + shared.archive() : "")
+				+ ((shared != null) ? "; class data archive " + shared.describe() : "")
 				+ ((gentleStart != null) ? "; replacements start at nice +" + GentleStart.NICE_INCREMENT
 						+ " until ready, raised while they starve" : "")
 				+ ((urgentStart != null) ? "; restarts of workers that served start at nice -"

@@ -56,6 +56,7 @@ class ClassDataSharingTests {
 			}
 			// A plain jar is archived where it is (a Spring Boot jar is unpacked first).
 			assertThat(launch.jar()).isEqualTo(jar);
+			assertThat(launch.describe()).startsWith(launch.archive().toString());
 			assertThat(launch.archive()).isRegularFile().startsWith(this.directory.resolve("cache"));
 			// -Xshare:on makes a JVM that cannot map the archive fail instead of going
 			// on.
@@ -124,10 +125,11 @@ class ClassDataSharingTests {
 	}
 
 	@Test
-	void workersMapTheArchiveAtItsOwnAddressUnlessTheUserChoseWhereOrRandomized() {
+	void workersMapTheArchiveAtItsOwnAddressOnJdk17To24UnlessTheUserChoseWhereOrRandomized() {
 		WorkerCommand jar = command(Path.of("app.jar"));
+		boolean dynamicArchive = Runtime.version().feature() < 25;
 		assertThat(ClassDataSharing.mapsAtItsOwnAddress(ClusterProperties.ClassDataSharing.AUTO, jar, List.of()))
-			.isTrue();
+			.isEqualTo(dynamicArchive);
 		assertThat(ClassDataSharing.mapsAtItsOwnAddress(ClusterProperties.ClassDataSharing.RANDOMIZED, jar, List.of()))
 			.isFalse();
 		assertThat(ClassDataSharing.mapsAtItsOwnAddress(ClusterProperties.ClassDataSharing.AUTO, jar,
@@ -135,6 +137,9 @@ class ClassDataSharingTests {
 			.isFalse();
 		assertThat(ClassDataSharing.mapsAtItsOwnAddress(ClusterProperties.ClassDataSharing.AUTO,
 				new WorkerCommand("java", List.of("-XX:ArchiveRelocationMode=1"), jar.target(), List.of()), List.of()))
+			.isFalse();
+		assertThat(ClassDataSharing.mapsAtItsOwnAddress(ClusterProperties.ClassDataSharing.AUTO, jar,
+				List.of("-XX:-UnlockDiagnosticVMOptions")))
 			.isFalse();
 	}
 
@@ -151,8 +156,11 @@ class ClassDataSharingTests {
 			assertThat(random.options()).containsExactly(launch.options().get(launch.options().size() - 1));
 			// A page the JVM wrote is that process's own copy; one it did not is the
 			// page cache's, shared by every process that maps the file.
-			assertThat(java(withJar(launch, "--archive-pages-clean"))).as("at its own address").isZero();
-			assertThat(java(withJar(random, "--archive-pages-clean"))).as("randomized").isEqualTo(4);
+			assertThat(java(withJar(launch, "--archive-pages-clean", launch.archive().toString())))
+				.as("at its own address")
+				.isZero();
+			assertThat(java(withJar(random, "--archive-pages-clean", random.archive().toString()))).as("randomized")
+				.isEqualTo(4);
 		}
 	}
 
@@ -209,9 +217,9 @@ class ClassDataSharingTests {
 	}
 
 	/**
-	 * The application of the test jars; with {@code --archive-pages-clean} it exits with
-	 * code 4 unless it maps part of a class data archive read-only and copied at most a
-	 * tenth of those pages.
+	 * The application of the test jars; with {@code --archive-pages-clean <archive>} it
+	 * exits with code 4 unless it maps part of that archive read-only and copied at most
+	 * a tenth of those pages.
 	 */
 	public static final class TrainingMain {
 
@@ -228,21 +236,20 @@ class ClassDataSharingTests {
 				System.out.println("training failed on purpose");
 				System.exit(3);
 			}
-			if (List.of(args).contains("--archive-pages-clean")) {
-				System.exit(cleanReadOnlyArchivePages() ? 0 : 4);
+			if (args.length == 2 && args[0].equals("--archive-pages-clean")) {
+				System.exit(cleanReadOnlyPages(args[1]) ? 0 : 4);
 			}
 			System.exit(0);
 		}
 
-		private static boolean cleanReadOnlyArchivePages() throws IOException {
+		private static boolean cleanReadOnlyPages(String archive) throws IOException {
 			boolean readOnlyArchive = false;
 			long rss = 0;
 			long copied = 0;
 			for (String line : Files.readAllLines(Path.of("/proc/self/smaps"))) {
 				String[] fields = line.trim().split("\\s+");
 				if (fields[0].matches("[0-9a-f]+-[0-9a-f]+")) {
-					readOnlyArchive = fields[1].equals("r--p") && fields.length > 5
-							&& (fields[5].endsWith(".jsa") || fields[5].endsWith(".aot"));
+					readOnlyArchive = fields[1].equals("r--p") && fields.length > 5 && fields[5].equals(archive);
 				}
 				else if (readOnlyArchive && fields[0].equals("Rss:")) {
 					rss += Long.parseLong(fields[1]);

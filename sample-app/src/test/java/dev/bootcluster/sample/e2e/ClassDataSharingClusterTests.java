@@ -44,7 +44,7 @@ class ClassDataSharingClusterTests {
 			assertThat(maps(replacement)).contains(first);
 			assertThat(ClusterProcess.commandLine(ProcessHandle.of(replacement).orElseThrow())).containsSubsequence(
 					"-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0", "-XX:SharedArchiveFile=" + first);
-			assertSharedReadOnly(replacement);
+			assertSharedReadOnly(replacement, first);
 
 			SampleJar.deployVariant(jar, "info.app.version=2");
 			Http.Response accepted = Http.postWithoutBody(cluster.managementPort(), "/actuator/cluster/reload");
@@ -151,21 +151,20 @@ class ClassDataSharingClusterTests {
 	}
 
 	/**
-	 * The worker mapped the archive at the address it was made for: its read-only part is
-	 * mapped read-only and the worker copied (wrote) at most a tenth of those pages, so
-	 * the rest is the page cache's one copy, shared with every process that maps it.
-	 * Mapped at a random address (the JDK's default), the JVM rewrites the pointers in it
-	 * and maps no part of it read-only.
+	 * The worker mapped the application's archive at the address it was made for: its
+	 * read-only part is mapped read-only and the worker copied (wrote) at most a tenth of
+	 * those pages, so the rest is the page cache's one copy, shared with every process
+	 * that maps it. Mapped at a random address (the JDK's default), the JVM rewrites the
+	 * pointers in it and maps no part of it read-only.
 	 */
-	private static void assertSharedReadOnly(long pid) throws IOException {
+	private static void assertSharedReadOnly(long pid, String archive) throws IOException {
 		long rss = 0;
 		long copied = 0;
 		boolean readOnlyArchive = false;
 		for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "smaps"))) {
 			String[] fields = line.trim().split("\\s+");
 			if (fields[0].matches("[0-9a-f]+-[0-9a-f]+")) {
-				readOnlyArchive = fields[1].equals("r--p") && fields.length > 5
-						&& (fields[5].endsWith(".jsa") || fields[5].endsWith(".aot"));
+				readOnlyArchive = fields[1].equals("r--p") && fields.length > 5 && fields[5].equals(archive);
 			}
 			else if (readOnlyArchive && fields[0].equals("Rss:")) {
 				rss += Long.parseLong(fields[1]);
