@@ -91,6 +91,7 @@ measured_load() { # path pid...
 		}' "$WORK/before" "$WORK/samples")"
 }
 
+prepare_class_data
 declare -A results
 MODES="plain quick warm"
 echo "== $ROUNDS alternating rounds"

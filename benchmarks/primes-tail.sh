@@ -111,6 +111,7 @@ connection_split() {
 		awk '{printf "%s%s", (NR > 1 ? "/" : ""), $1}'
 }
 
+prepare_class_data
 declare -A results
 echo "== $ROUNDS alternating rounds of: $VARIANTS"
 for round in $(seq 1 "$ROUNDS"); do

@@ -185,8 +185,7 @@ final class ClassDataSharing implements AutoCloseable {
 	static boolean mapsAtItsOwnAddress(ClusterProperties.ClassDataSharing mode, WorkerCommand command,
 			List<String> jvmArgs) {
 		return mode == ClusterProperties.ClassDataSharing.AUTO && !AOT_CACHE
-				&& concat(command.jvmOptions(), jvmArgs).stream()
-					.noneMatch((option) -> USER_CHOSEN_ADDRESS.stream().anyMatch(option::startsWith));
+				&& chosen(USER_CHOSEN_ADDRESS, command, jvmArgs) == null;
 	}
 
 	/**
@@ -199,10 +198,19 @@ final class ClassDataSharing implements AutoCloseable {
 		if (command.target().size() != 2 || !command.target().get(0).equals("-jar")) {
 			return "not a java -jar launch; the JVM archives classes of jar files only";
 		}
+		String chosen = chosen(USER_CHOSEN, command, jvmArgs);
+		return (chosen != null) ? chosen + " chosen" : null;
+	}
+
+	/**
+	 * The first option of the primary's or of {@code app.cluster.worker.jvm-args} that
+	 * starts with one of the given prefixes.
+	 */
+	private static @Nullable String chosen(List<String> prefixes, WorkerCommand command, List<String> jvmArgs) {
 		for (String option : concat(command.jvmOptions(), jvmArgs)) {
-			for (String chosen : USER_CHOSEN) {
-				if (option.startsWith(chosen)) {
-					return option + " chosen";
+			for (String prefix : prefixes) {
+				if (option.startsWith(prefix)) {
+					return option;
 				}
 			}
 		}
