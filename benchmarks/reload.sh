@@ -141,7 +141,9 @@ same load from 2 s before a \`POST /actuator/cluster/reload\` until the reload f
 \`Connection: close\`, room left on the cores. Last, worker 0 is killed (SIGKILL) under the saturating load. Rounds alternate
 the modes below. A replacement started gently runs at nice +10, raised by two nice values after every 2 s in which it got
 less than a quarter of a core, and at the primary's once ready; warming up until compiled goes on until its JIT compiler
-settles, at most \`app.cluster.worker.warmup.timeout\` (10 s), past the sample's 20 requests per warm-up path. An idle JVM of
+settles (judged in batches that each hold 250 ms of the worker's CPU time), at most \`app.cluster.worker.warmup.timeout\`
+(10 s), past the sample's 20 requests per warm-up path; the first round and every tenth also ask the worker's management
+server for \`/actuator/health/ping\`. An idle JVM of
 the sample and a gzip job (512 KB every 250 ms) run throughout. Medians of $ROUNDS rounds each.
 
 | load | replacements | p99 steady (ms) | p99 during reload (ms) | reload / steady p99 (median of the rounds' ratios) | failed requests per round | reload duration (s) |

@@ -545,7 +545,8 @@ public class ClusterProperties {
 		/**
 		 * Paths (with optional query) requested with GET before the worker takes traffic,
 		 * such as /api/items. Responses are discarded; any status is accepted. Empty: no
-		 * warm-up requests.
+		 * warm-up requests. With a management port, the first round and every tenth also
+		 * request the ping health indicator from the worker's own management server.
 		 */
 		private List<String> paths = new ArrayList<>();
 

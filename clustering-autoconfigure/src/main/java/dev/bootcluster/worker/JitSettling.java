@@ -10,8 +10,11 @@ import org.jspecify.annotations.Nullable;
 /**
  * Whether this JVM's JIT compiler has settled: it was busy less than {@link #SETTLED} of
  * the time in {@link #QUIET_BATCHES} batches of warm-up rounds in a row, each batch at
- * least {@link #BATCH} long. The compiler's time is summed over its threads and counts a
- * compilation when it ends, so a batch may read above 1.
+ * least {@link #BATCH} long and holding at least as much of this process's CPU time. The
+ * compiler's time is summed over its threads and counts a compilation when it ends, so a
+ * batch may read above 1. A worker that gets little CPU, such as a replacement starting
+ * beside busy workers, finishes few compilations in a short batch because it hardly runs,
+ * not because its compiler is done: the CPU time it needs makes such a batch longer.
  */
 final class JitSettling {
 
@@ -28,15 +31,20 @@ final class JitSettling {
 
 	private final LongSupplier nanoTime;
 
+	private final LongSupplier cpuNanos;
+
 	private long batchStart;
+
+	private long cpuAtBatchStart;
 
 	private long compiledAtBatchStart;
 
 	private int quiet;
 
-	JitSettling(LongSupplier compilationMillis, LongSupplier nanoTime) {
+	JitSettling(LongSupplier compilationMillis, LongSupplier nanoTime, LongSupplier cpuNanos) {
 		this.compilationMillis = compilationMillis;
 		this.nanoTime = nanoTime;
+		this.cpuNanos = cpuNanos;
 		startBatch();
 	}
 
@@ -50,7 +58,7 @@ final class JitSettling {
 		if (compiler == null || !compiler.isCompilationTimeMonitoringSupported()) {
 			return null;
 		}
-		return new JitSettling(compiler::getTotalCompilationTime, System::nanoTime);
+		return new JitSettling(compiler::getTotalCompilationTime, System::nanoTime, ProcessCpu.clockOfThisJvm());
 	}
 
 	/**
@@ -59,7 +67,7 @@ final class JitSettling {
 	 */
 	boolean roundEnded() {
 		long elapsed = this.nanoTime.getAsLong() - this.batchStart;
-		if (elapsed < BATCH.toNanos()) {
+		if (elapsed < BATCH.toNanos() || this.cpuNanos.getAsLong() - this.cpuAtBatchStart < BATCH.toNanos()) {
 			return false;
 		}
 		double busy = (this.compilationMillis.getAsLong() - this.compiledAtBatchStart) * 1e6 / elapsed;
@@ -71,6 +79,7 @@ final class JitSettling {
 	private void startBatch() {
 		this.batchStart = this.nanoTime.getAsLong();
 		this.compiledAtBatchStart = this.compilationMillis.getAsLong();
+		this.cpuAtBatchStart = this.cpuNanos.getAsLong();
 	}
 
 }

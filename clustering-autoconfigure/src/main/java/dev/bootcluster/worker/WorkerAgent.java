@@ -164,7 +164,10 @@ public final class WorkerAgent implements ApplicationListener<ApplicationEvent> 
 	public void onApplicationEvent(ApplicationEvent event) {
 		if (event instanceof WebServerInitializedEvent initialized
 				&& MANAGEMENT.equals(initialized.getApplicationContext().getServerNamespace())) {
-			this.readiness.managementPort(initialized.getWebServer().getPort());
+			this.readiness.managementServer(initialized.getWebServer().getPort(),
+					initialized.getApplicationContext()
+						.getEnvironment()
+						.getProperty("management.endpoints.web.base-path", "/actuator"));
 		}
 		else if (event instanceof AvailabilityChangeEvent<?> change
 				&& change.getState() == ReadinessState.ACCEPTING_TRAFFIC) {

@@ -40,6 +40,8 @@ final class WorkerReadiness {
 
 	private volatile int managementPort;
 
+	private volatile @Nullable String managementBasePath;
+
 	WorkerReadiness(WorkerLaunch launch, ClusterProperties.Warmup warmup, PrimaryConnection connection,
 			Heartbeats heartbeats) {
 		this.launch = launch;
@@ -49,11 +51,14 @@ final class WorkerReadiness {
 	}
 
 	/**
-	 * The private management port the primary hands management connections to.
-	 * @param port the port
+	 * The private management server the primary hands management connections to.
+	 * @param port its port
+	 * @param basePath {@code management.endpoints.web.base-path}
 	 */
-	void managementPort(int port) {
+	void managementServer(int port, String basePath) {
 		this.managementPort = port;
+		// Read first by the warm-up: once it is set, so is the port.
+		this.managementBasePath = basePath;
 	}
 
 	/**
@@ -74,7 +79,9 @@ final class WorkerReadiness {
 	}
 
 	private void takeTraffic(@Nullable WebServer webServer) {
-		WorkerWarmup.run(this.warmup, webServer, this.launch.start());
+		String basePath = this.managementBasePath;
+		WorkerWarmup.run(this.warmup, webServer, this.launch.start(),
+				(basePath != null) ? new WorkerWarmup.ManagementServer(this.managementPort, basePath) : null);
 		moveToOwnCpus();
 		this.heartbeats.watch(RequestThreads.of(webServer));
 		AcceptGate.inheritedSocket().open();

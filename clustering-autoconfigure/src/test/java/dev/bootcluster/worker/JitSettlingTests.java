@@ -12,7 +12,9 @@ class JitSettlingTests {
 
 	private final AtomicLong nanos = new AtomicLong();
 
-	private final JitSettling settling = new JitSettling(this.compiledMillis::get, this.nanos::get);
+	private final AtomicLong cpuNanos = new AtomicLong();
+
+	private final JitSettling settling = new JitSettling(this.compiledMillis::get, this.nanos::get, this.cpuNanos::get);
 
 	@Test
 	void settlesAfterTwoQuietBatchesInARowAndABusyOneStartsTheCountAgain() {
@@ -44,6 +46,23 @@ class JitSettlingTests {
 		assertThat(batch(0)).isTrue();
 	}
 
+	@Test
+	void aBatchLastsUntilTheProcessHadItsLengthInCpuTime() {
+		// A worker that gets a tenth of a core: 250 ms on the clock hold 25 ms of its
+		// CPU,
+		// in which it finishes no compilation.
+		for (int i = 0; i < 9; i++) {
+			assertThat(round(250, 25, 0)).as("round %d", i).isFalse();
+		}
+		// The tenth round completes the first batch (2.5 s, 250 ms of CPU), in which the
+		// compiler finished 500 ms of compilations: busy.
+		assertThat(round(250, 25, 500)).isFalse();
+		for (int i = 0; i < 19; i++) {
+			assertThat(round(250, 25, 0)).as("round %d", i).isFalse();
+		}
+		assertThat(round(250, 25, 0)).as("two quiet batches of 250 ms of CPU").isTrue();
+	}
+
 	/**
 	 * One round a batch long, during which the compiler worked that many milliseconds.
 	 */
@@ -51,8 +70,16 @@ class JitSettlingTests {
 		return round(JitSettling.BATCH.toMillis(), compiled);
 	}
 
+	/**
+	 * One round that long, in which the process had as much CPU time.
+	 */
 	private boolean round(long millis, long compiled) {
+		return round(millis, millis, compiled);
+	}
+
+	private boolean round(long millis, long cpuMillis, long compiled) {
 		this.nanos.addAndGet(millis * 1_000_000);
+		this.cpuNanos.addAndGet(cpuMillis * 1_000_000);
 		this.compiledMillis.addAndGet(compiled);
 		return this.settling.roundEnded();
 	}

@@ -17,7 +17,8 @@ import static org.awaitility.Awaitility.await;
 class WarmupClusterTests {
 
 	private static final Pattern EXTENDED_WARMUP = Pattern
-		.compile("Warmed up with \\[[^]]*] in (\\d+) ms: \\{200=(\\d+)}; (\\d+) more rounds,? ([^\\n]*)");
+		.compile("Warmed up with \\[[^]]*] in (\\d+) ms: \\{200=(\\d+)}; (\\d+) more rounds,? ([^;\\n]*)"
+				+ "; management server: GET /actuator/health/ping \\{200=(\\d+)}");
 
 	/** More rounds, the last request of which may be cut by the timeout. */
 	private static final Pattern MORE_ROUNDS = Pattern
@@ -56,7 +57,9 @@ class WarmupClusterTests {
 				"--app.cluster.worker.warmup.first-workers-until-compiled=false")) {
 			// Told not to, the first worker takes traffic after its requests.
 			String first = cluster.awaitReady().output();
-			assertThat(first).contains("Warmed up with [/api/primes?limit=1000, /api/data] in", ": {200=2}\n")
+			assertThat(first)
+				.contains("Warmed up with [/api/primes?limit=1000, /api/data] in",
+						": {200=2}; management server: GET /actuator/health/ping {200=1}\n")
 				.doesNotContain("more rounds");
 			assertThat(Http.postWithoutBody(cluster.managementPort(), "/actuator/cluster/reload").status())
 				.isEqualTo(202);
@@ -72,6 +75,10 @@ class WarmupClusterTests {
 			assertThat(warmup.group(4)).isIn("until the JIT compiler settled",
 					"the JIT compiler still busy when the time was up");
 			assertThat(Long.parseLong(warmup.group(1))).isLessThan(Duration.ofSeconds(31).toMillis());
+			// The first round and every tenth also asked its management server, which
+			// runs the same server code with other types, before that code was compiled.
+			int managementRequests = Integer.parseInt(warmup.group(5));
+			assertThat(managementRequests).isBetween(rounds / 10, 1 + rounds / 10);
 			assertThat(replaced.indexOf(warmup.group())).isLessThan(replaced.indexOf("(replacement) ready in"));
 		}
 	}
@@ -100,7 +107,8 @@ class WarmupClusterTests {
 				.until(() -> cluster.output().split("Warmed up with", -1).length >= 3);
 			String restarted = cluster.output();
 			String second = restarted.substring(restarted.lastIndexOf("Warmed up with"));
-			assertThat(second).contains(": {200=2}\n").doesNotContain("more rounds");
+			assertThat(second).contains(": {200=2}; management server: GET /actuator/health/ping {200=1}\n")
+				.doesNotContain("more rounds");
 		}
 	}
 
