@@ -38,9 +38,7 @@ final class WorkerReadiness {
 
 	private volatile boolean done;
 
-	private volatile int managementPort;
-
-	private volatile @Nullable String managementBasePath;
+	private volatile WorkerWarmup.@Nullable ManagementServer managementServer;
 
 	WorkerReadiness(WorkerLaunch launch, ClusterProperties.Warmup warmup, PrimaryConnection connection,
 			Heartbeats heartbeats) {
@@ -56,9 +54,7 @@ final class WorkerReadiness {
 	 * @param basePath {@code management.endpoints.web.base-path}
 	 */
 	void managementServer(int port, String basePath) {
-		this.managementPort = port;
-		// Read first by the warm-up: once it is set, so is the port.
-		this.managementBasePath = basePath;
+		this.managementServer = new WorkerWarmup.ManagementServer(port, basePath);
 	}
 
 	/**
@@ -74,19 +70,17 @@ final class WorkerReadiness {
 			thread.start();
 		}
 		else if (this.done) {
-			this.connection.send(new ClusterMessage.Ready(this.managementPort));
+			this.connection.send(new ClusterMessage.Ready(managementPort()));
 		}
 	}
 
 	private void takeTraffic(@Nullable WebServer webServer) {
-		String basePath = this.managementBasePath;
-		WorkerWarmup.run(this.warmup, webServer, this.launch.start(),
-				(basePath != null) ? new WorkerWarmup.ManagementServer(this.managementPort, basePath) : null);
+		WorkerWarmup.run(this.warmup, webServer, this.launch.start(), this.managementServer);
 		moveToOwnCpus();
 		this.heartbeats.watch(RequestThreads.of(webServer));
 		AcceptGate.inheritedSocket().open();
 		this.done = true;
-		this.connection.send(new ClusterMessage.Ready(this.managementPort));
+		this.connection.send(new ClusterMessage.Ready(managementPort()));
 	}
 
 	/**
@@ -107,6 +101,11 @@ final class WorkerReadiness {
 			// Such as a cpuset shrunk since the primary started: serve anyway.
 			logger.warn("Serving on all CPUs: cannot move to CPUs " + cpus + " (" + ex.getMessage() + ")");
 		}
+	}
+
+	private int managementPort() {
+		WorkerWarmup.ManagementServer server = this.managementServer;
+		return (server != null) ? server.port() : 0;
 	}
 
 }

@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -31,14 +32,13 @@ import dev.bootcluster.server.WarmupConnector;
  * many clients send them: the worker's CPU then goes to the server's code (accepting,
  * parsing, the application), which is what gets compiled, and not to an HTTP client's.
  * <p>
- * The first round and every {@link #MANAGEMENT_EVERY}th also request the {@code ping}
- * health indicator (which asks no one, unlike the {@code cluster} one) from the worker's
- * management server, where it has one of its own. That server runs the same Tomcat and
- * Spring MVC code with other servlets, filters and converters: code the JIT compiler
- * optimized having seen only the application's would be thrown away and compiled again on
- * the first management request, such as a probe or an operator's
- * {@code /actuator/cluster}, while clients wait (measured under load: 176 compilations,
- * 53 of them of the request path compiled before, in the worker that answered one).
+ * With warm-up paths, the first round and every tenth after it also request the
+ * {@code ping} health indicator (which asks no one, unlike the {@code cluster} one) from
+ * the worker's own management server, where it has one. That server runs the same server
+ * and Spring MVC code with other servlets, filters and converters: code the JIT compiler
+ * optimized having seen only the application's requests would be thrown away and compiled
+ * again on the first management request, such as a probe or an operator's
+ * {@code /actuator/cluster}, while clients wait.
  */
 public final class WorkerWarmup {
 
@@ -55,6 +55,9 @@ public final class WorkerWarmup {
 
 	/** Every how many rounds one request goes to the management server. */
 	static final int MANAGEMENT_EVERY = 10;
+
+	/** How long a management request may take at most. */
+	private static final long MANAGEMENT_TIMEOUT_NANOS = Duration.ofSeconds(2).toNanos();
 
 	private WorkerWarmup() {
 	}
@@ -74,7 +77,7 @@ public final class WorkerWarmup {
 		}
 		long startNanos = System.nanoTime();
 		Map<String, Integer> outcomes = new TreeMap<>();
-		String jitNote = "";
+		String note = "";
 		try (WarmupConnector connector = WarmupConnector.open(webServer)) {
 			if (connector == null) {
 				logger.warn("Warm-up skipped: " + webServer.getClass().getName() + " is not supported");
@@ -87,17 +90,17 @@ public final class WorkerWarmup {
 				inTime = rounds.run(true);
 			}
 			if (inTime && warmsUntilCompiled(settings, start)) {
-				jitNote = roundsUntilCompiled(rounds);
+				note = roundsUntilCompiled(rounds);
 			}
 			if (management != null) {
-				jitNote += "; management server: GET " + management.pingPath() + " " + rounds.managementOutcomes;
+				note += "; management server: GET " + management.pingPath() + " " + rounds.managementOutcomes;
 			}
 		}
 		catch (Exception ex) {
 			logger.warn("Warm-up stopped: " + ex);
 		}
 		logger.info("Warmed up with " + settings.getPaths() + " in " + (System.nanoTime() - startNanos) / 1_000_000
-				+ " ms: " + outcomes + jitNote);
+				+ " ms: " + outcomes + note);
 	}
 
 	/**
@@ -113,8 +116,11 @@ public final class WorkerWarmup {
 		 * @return the path
 		 */
 		String pingPath() {
-			return (this.basePath.endsWith("/") ? this.basePath.substring(0, this.basePath.length() - 1)
-					: this.basePath) + "/health/ping";
+			String base = this.basePath;
+			while (base.endsWith("/")) {
+				base = base.substring(0, base.length() - 1);
+			}
+			return base + "/health/ping";
 		}
 
 	}
@@ -221,7 +227,7 @@ public final class WorkerWarmup {
 
 		private final byte[] buffer = new byte[8192];
 
-		private int round;
+		private int completedRounds;
 
 		Rounds(InetSocketAddress address, List<String> paths, @Nullable ManagementServer management, long deadline,
 				Map<String, Integer> outcomes) {
@@ -250,10 +256,11 @@ public final class WorkerWarmup {
 				this.outcomes.merge(get(this.address, path, left, this.buffer), 1, Integer::sum);
 			}
 			long left = this.deadline - System.nanoTime();
-			if (this.management != null && this.round++ % MANAGEMENT_EVERY == 0 && left > 0) {
+			if (this.management != null && this.completedRounds++ % MANAGEMENT_EVERY == 0 && left > 0) {
 				InetSocketAddress server = new InetSocketAddress(this.address.getAddress(), this.management.port());
-				this.managementOutcomes.merge(get(server, this.management.pingPath(), left, this.buffer), 1,
-						Integer::sum);
+				this.managementOutcomes.merge(
+						get(server, this.management.pingPath(), Math.min(left, MANAGEMENT_TIMEOUT_NANOS), this.buffer),
+						1, Integer::sum);
 			}
 			return true;
 		}

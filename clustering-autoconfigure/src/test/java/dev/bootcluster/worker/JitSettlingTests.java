@@ -49,8 +49,7 @@ class JitSettlingTests {
 	@Test
 	void aBatchLastsUntilTheProcessHadItsLengthInCpuTime() {
 		// A worker that gets a tenth of a core: 250 ms on the clock hold 25 ms of its
-		// CPU,
-		// in which it finishes no compilation.
+		// CPU, in which it finishes no compilation.
 		for (int i = 0; i < 9; i++) {
 			assertThat(round(250, 25, 0)).as("round %d", i).isFalse();
 		}

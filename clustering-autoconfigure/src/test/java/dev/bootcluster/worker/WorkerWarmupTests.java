@@ -52,6 +52,8 @@ class WorkerWarmupTests {
 		assertThat(new WorkerWarmup.ManagementServer(8081, "/actuator").pingPath()).isEqualTo("/actuator/health/ping");
 		assertThat(new WorkerWarmup.ManagementServer(8081, "/manage/").pingPath()).isEqualTo("/manage/health/ping");
 		assertThat(new WorkerWarmup.ManagementServer(8081, "").pingPath()).isEqualTo("/health/ping");
+		assertThat(new WorkerWarmup.ManagementServer(8081, "/").pingPath()).isEqualTo("/health/ping");
+		assertThat(new WorkerWarmup.ManagementServer(8081, "//").pingPath()).isEqualTo("/health/ping");
 	}
 
 }
