@@ -6,6 +6,8 @@
 #   compiled   the defaults: replacements start gently and warm up until their JIT compiler settles
 #   requests   app.cluster.worker.warmup.until-compiled=false: they warm up with their requests only
 #   normal     app.cluster.worker.gentle-start=false: they start at normal priority
+#   no-slow-start  app.cluster.worker.slow-start=0: once ready they take their even share of the
+#              connections at once
 # Then, on the same cluster,
 # one worker killed (SIGKILL) under the saturating load and the seconds until its replacement is
 # ready, warm-up included.
@@ -21,7 +23,8 @@ cd "$(dirname "$0")/.."
 ROUNDS=${ROUNDS:-5}
 MODES=${MODES:-compiled normal}
 for mode in $MODES; do
-	[[ $mode =~ ^(compiled|requests|normal)$ ]] || { echo "MODES has $mode; accepted: compiled, requests, normal" >&2; exit 1; }
+	[[ $mode =~ ^(compiled|requests|normal|no-slow-start)$ ]] ||
+		{ echo "MODES has $mode; accepted: compiled, requests, normal, no-slow-start" >&2; exit 1; }
 done
 # Per cluster, before the steady run: new connections on /api/data, then /api/primes.
 WARMUP=${WARMUP:-20s}
@@ -98,6 +101,7 @@ for round in $(seq 1 "$ROUNDS"); do
 		args=(--app.cluster.instances=2)
 		[[ $mode == requests ]] && args+=(--app.cluster.worker.warmup.until-compiled=false)
 		[[ $mode == normal ]] && args+=(--app.cluster.worker.gentle-start=false)
+		[[ $mode == no-slow-start ]] && args+=(--app.cluster.worker.slow-start=0)
 		launch "Cluster ready" "${args[@]}"
 		await_class_data
 		warm_up_with_new_connections
@@ -124,6 +128,7 @@ mode_label() { # mode
 		compiled) echo "gentle start-up, warm-up until compiled (the defaults)" ;;
 		requests) echo "gentle start-up, warm-up with requests only (\`warmup.until-compiled=false\`)" ;;
 		normal) echo "normal priority (\`gentle-start=false\`), warm-up until compiled" ;;
+		no-slow-start) echo "gentle start-up, warm-up until compiled, no slow start (\`slow-start=0\`)" ;;
 	esac
 }
 row() { # mode load
@@ -143,7 +148,8 @@ the modes below. A replacement started gently runs at nice +10, raised by two ni
 less than a quarter of a core, and at the primary's once ready; warming up until compiled goes on until its JIT compiler
 settles (judged in batches that each hold 250 ms of the worker's CPU time), at most \`app.cluster.worker.warmup.timeout\`
 (10 s), past the sample's 20 requests per warm-up path; the first round and every tenth also ask the worker's management
-server for \`/actuator/health/ping\`. An idle JVM of
+server for \`/actuator/health/ping\`. Once ready, a worker takes a quarter of its even share of the connections and a
+share growing to all of it over 15 s (\`app.cluster.worker.slow-start\`). An idle JVM of
 the sample and a gzip job (512 KB every 250 ms) run throughout. Medians of $ROUNDS rounds each.
 
 | load | replacements | p99 steady (ms) | p99 during reload (ms) | reload / steady p99 (median of the rounds' ratios) | failed requests per round | reload duration (s) |

@@ -32,6 +32,9 @@ public class ClusterProperties {
 	/** The shortest {@code worker.heartbeat-timeout} accepted. */
 	public static final Duration MIN_HEARTBEAT_TIMEOUT = Duration.ofSeconds(5);
 
+	/** The longest {@code worker.slow-start} accepted. */
+	public static final Duration MAX_SLOW_START = Duration.ofMinutes(5);
+
 	/**
 	 * Whether cluster mode may be used. When false the application runs as one plain JVM
 	 * whatever 'instances' says.
@@ -329,6 +332,17 @@ public class ClusterProperties {
 		private boolean handBackConnections = true;
 
 		/**
+		 * How long a worker that joins serving workers (a reload's replacement, a
+		 * restarted, recycled or added worker; not the first workers, which start
+		 * together) takes a growing share of the connections once ready: it counts each
+		 * connection it holds as more than one, so that it takes a quarter of its even
+		 * share at first and all of it at the end. Its code is not compiled yet: with
+		 * fewer connections its clients wait less, and the warm workers take the rest. 0
+		 * turns it off; at most 5m.
+		 */
+		private Duration slowStart = Duration.ofSeconds(15);
+
+		/**
 		 * Resident memory above which a worker is replaced the way a reload replaces it
 		 * (its replacement ready first, then it drains), such as 700MB. Compared with the
 		 * process's resident set, as the kernel (and its OOM killer) counts it: set it
@@ -376,6 +390,14 @@ public class ClusterProperties {
 
 		public void setHandBackConnections(boolean handBackConnections) {
 			this.handBackConnections = handBackConnections;
+		}
+
+		public Duration getSlowStart() {
+			return this.slowStart;
+		}
+
+		public void setSlowStart(Duration slowStart) {
+			this.slowStart = slowStart;
 		}
 
 		public boolean isGentleStart() {

@@ -100,6 +100,11 @@ public final class ClusterPropertiesBinder {
 			throw invalid("app.cluster.metrics.scrape-timeout", scrapeTimeout,
 					"a duration from 100ms to 30s, such as 2s");
 		}
+		Duration slowStart = worker.getSlowStart();
+		if (slowStart.isNegative() || slowStart.compareTo(ClusterProperties.MAX_SLOW_START) > 0) {
+			throw invalid("app.cluster.worker.slow-start", slowStart,
+					"a duration from 0s (off) to " + display(ClusterProperties.MAX_SLOW_START) + ", such as 15s");
+		}
 		ClusterProperties.Warmup warmup = worker.getWarmup();
 		for (int i = 0; i < warmup.getPaths().size(); i++) {
 			String path = warmup.getPaths().get(i);

@@ -1,9 +1,11 @@
 package dev.bootcluster.server;
 
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 
 import dev.bootcluster.ipc.ConnectionTable;
 
@@ -27,6 +29,13 @@ import dev.bootcluster.ipc.ConnectionTable;
  * their connections. So a worker above its share also hands connections back
  * ({@link #handBack(int, long)}): each is closed after its next response, and its
  * client's new connection goes through the balanced accept.
+ * <p>
+ * A worker that just started to take connections runs code its JIT compiler has not
+ * finished: it serves more slowly than a worker that has served for a while, and with as
+ * many connections as the others its clients would wait longest. So for a while (the slow
+ * start) it counts each connection it holds as more than one: it takes a quarter of its
+ * even share at first, and a share growing evenly to all of it by the end of the slow
+ * start.
  */
 public final class ConnectionBalance {
 
@@ -39,6 +48,11 @@ public final class ConnectionBalance {
 	private static final long MAX_HAND_BACK_PAUSE_MILLIS = 3200;
 
 	private static final long MAX_HAND_BACK_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(MAX_HAND_BACK_PAUSE_MILLIS);
+
+	/** The share of its connections a worker takes when its slow start begins. */
+	static final double FIRST_SHARE = 0.25;
+
+	private static final long NOT_BEGUN = Long.MIN_VALUE;
 
 	private final ConnectionTable table;
 
@@ -56,20 +70,42 @@ public final class ConnectionBalance {
 
 	private long handBackPause = MIN_HAND_BACK_PAUSE_NANOS;
 
+	private final long slowStartNanos;
+
+	private final LongSupplier clock;
+
+	/**
+	 * When this worker published its first count ({@link System#nanoTime()}), or
+	 * {@link #NOT_BEGUN}.
+	 */
+	private volatile long slowStartBegan = NOT_BEGUN;
+
+	/** Whether the slow start is over, or there is none: every connection counts once. */
+	private volatile boolean fullShare;
+
 	/**
 	 * Take part in the balance through a slot of the table the primary created.
 	 * @param table the table
 	 * @param slot this worker's slot
 	 * @param handsBack whether {@link #handBack(int, long)} hands connections back, or
 	 * always answers 0
+	 * @param slowStart how long this worker's share grows from its first published count
+	 * ({@code app.cluster.worker.slow-start}); zero for none
 	 */
-	public ConnectionBalance(ConnectionTable table, int slot, boolean handsBack) {
+	public ConnectionBalance(ConnectionTable table, int slot, boolean handsBack, Duration slowStart) {
+		this(table, slot, handsBack, slowStart, System::nanoTime);
+	}
+
+	ConnectionBalance(ConnectionTable table, int slot, boolean handsBack, Duration slowStart, LongSupplier clock) {
 		if (slot < 0 || slot >= ConnectionTable.SLOTS) {
 			throw new IllegalArgumentException("No slot " + slot + " in a table of " + ConnectionTable.SLOTS);
 		}
 		this.table = table;
 		this.slot = slot;
 		this.handsBack = handsBack;
+		this.slowStartNanos = slowStart.toNanos();
+		this.clock = clock;
+		this.fullShare = this.slowStartNanos <= 0;
 	}
 
 	/**
@@ -78,7 +114,10 @@ public final class ConnectionBalance {
 	 */
 	public synchronized void publish(int held) {
 		if (!this.withdrawn) {
-			this.table.write(this.slot, Math.max(held, 1));
+			if (this.slowStartBegan == NOT_BEGUN) {
+				this.slowStartBegan = this.clock.getAsLong();
+			}
+			this.table.write(this.slot, Math.max(counted(held), 1));
 		}
 	}
 
@@ -104,7 +143,7 @@ public final class ConnectionBalance {
 		this.othersWhenWaitRanOut = -1;
 		long deadline = System.nanoTime() + MAX_WAIT_NANOS;
 		boolean waited = false;
-		while (held.getAsInt() > leastHeldByOthers() + 1 && keepWaiting.getAsBoolean()) {
+		while (counted(held.getAsInt()) > leastHeldByOthers() + 1 && keepWaiting.getAsBoolean()) {
 			if (System.nanoTime() - deadline >= 0) {
 				this.othersWhenWaitRanOut = otherChanges();
 				break;
@@ -122,8 +161,8 @@ public final class ConnectionBalance {
 	 * each time up to {@value #MAX_HAND_BACK_PAUSE_MILLIS} ms: connections that only come
 	 * back here (the other worker hangs, or its acceptor lost the race) are not closed
 	 * over and over.
-	 * @param held connections this worker holds, counted as published, less those already
-	 * handed back and not yet closed
+	 * @param held connections this worker holds, less those already handed back and not
+	 * yet closed
 	 * @param now {@link System#nanoTime()}
 	 * @return connections to hand back, 0 or more; always 0 when this balance does not
 	 * hand connections back
@@ -132,7 +171,9 @@ public final class ConnectionBalance {
 		if (!this.handsBack) {
 			return 0;
 		}
-		int lead = held - leastHeldByOthers();
+		// During the slow start the lead is in connections as counted: never more than
+		// this worker holds.
+		int lead = Math.min(counted(held) - leastHeldByOthers(), held);
 		if (lead <= 1) {
 			this.handBackPause = MIN_HAND_BACK_PAUSE_NANOS;
 			return 0;
@@ -143,6 +184,25 @@ public final class ConnectionBalance {
 		this.nextHandBack = now + this.handBackPause;
 		this.handBackPause = Math.min(this.handBackPause * 2, MAX_HAND_BACK_PAUSE_NANOS);
 		return lead / 2;
+	}
+
+	/**
+	 * Connections as this worker counts them: during its slow start each connection it
+	 * holds counts as the inverse of its share; the one its acceptor waits for counts
+	 * once, so that an idle worker counts as idle.
+	 */
+	private int counted(int held) {
+		long began = this.slowStartBegan;
+		if (this.fullShare || held <= 1 || began == NOT_BEGUN) {
+			return held;
+		}
+		long elapsed = this.clock.getAsLong() - began;
+		if (elapsed >= this.slowStartNanos) {
+			this.fullShare = true;
+			return held;
+		}
+		double share = FIRST_SHARE + (1 - FIRST_SHARE) * elapsed / this.slowStartNanos;
+		return 1 + (int) Math.ceil((held - 1) / share);
 	}
 
 	private int leastHeldByOthers() {

@@ -2,6 +2,7 @@ package dev.bootcluster.worker;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
@@ -87,7 +88,7 @@ public final class WorkerAgent implements ApplicationListener<ApplicationEvent> 
 			thread.setDaemon(true);
 			return thread;
 		});
-		joinConnectionBalance(launch, properties.getWorker().isHandBackConnections());
+		joinConnectionBalance(launch, properties.getWorker());
 		PrimaryWatch watch = new PrimaryWatch(launch);
 		SingletonJobs singletonJobs = new SingletonJobs();
 		WorkerMetrics metrics = new WorkerMetrics();
@@ -114,18 +115,34 @@ public final class WorkerAgent implements ApplicationListener<ApplicationEvent> 
 		}
 	}
 
-	private static void joinConnectionBalance(WorkerLaunch launch, boolean handBack) {
+	private static void joinConnectionBalance(WorkerLaunch launch, ClusterProperties.Worker settings) {
 		Path table = launch.connectionTable();
 		if (table == null) {
 			return;
 		}
+		Duration slowStart = slowStart(launch, settings);
 		try {
 			AcceptGate.inheritedSocket()
-				.balanceWith(new ConnectionBalance(ConnectionTable.open(table), launch.connectionSlot(), handBack));
+				.balanceWith(new ConnectionBalance(ConnectionTable.open(table), launch.connectionSlot(),
+						settings.isHandBackConnections(), slowStart));
 		}
 		catch (IOException | RuntimeException ex) {
 			logger.warn("Taking connections unbalanced: cannot open " + table + " (" + ex + ")");
+			return;
 		}
+		if (!slowStart.isZero()) {
+			logger.info(
+					"Once ready, this worker takes a quarter of its share of the connections, growing to all of it in "
+							+ slowStart.toMillis() + " ms (app.cluster.worker.slow-start)");
+		}
+	}
+
+	/**
+	 * The slow start of a worker that joins workers that serve; the first workers start
+	 * together, none of them compiled.
+	 */
+	private static Duration slowStart(WorkerLaunch launch, ClusterProperties.Worker settings) {
+		return (launch.start() != WorkerLaunch.Start.FIRST) ? settings.getSlowStart() : Duration.ZERO;
 	}
 
 	/**

@@ -148,6 +148,9 @@ class ClusterPropertiesBinderTests {
 				"Expected a duration of at least 5s (workers send a heartbeat every 2s), such as 30s.");
 		assertRejected("app.cluster.restart.min-ready-time", "-1s",
 				"Expected a duration of zero or more, such as 10s.");
+		assertThat(properties.getWorker().getSlowStart()).isEqualTo(Duration.ofSeconds(15));
+		assertRejected("app.cluster.worker.slow-start", "-1s", "Expected a duration from 0s (off) to 5m, such as 15s.");
+		assertRejected("app.cluster.worker.slow-start", "6m", "Expected a duration from 0s (off) to 5m, such as 15s.");
 		assertThatExceptionOfType(InvalidConfigurationPropertyValueException.class)
 			.isThrownBy(() -> ClusterPropertiesBinder
 				.bind(new MockEnvironment().withProperty("app.cluster.worker.max-requests", "100")

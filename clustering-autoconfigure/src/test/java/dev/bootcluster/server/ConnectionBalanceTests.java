@@ -1,7 +1,9 @@
 package dev.bootcluster.server;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,8 +23,8 @@ class ConnectionBalanceTests {
 	@Test
 	void aWorkerHoldingMoreThanItsShareWaitsAndOneWithinItsShareDoesNot() throws Exception {
 		ConnectionTable table = ConnectionTable.create(this.directory.resolve("connections"));
-		ConnectionBalance busy = new ConnectionBalance(ConnectionTable.open(table.file()), 0, true);
-		ConnectionBalance idle = new ConnectionBalance(ConnectionTable.open(table.file()), 1, true);
+		ConnectionBalance busy = new ConnectionBalance(ConnectionTable.open(table.file()), 0, true, Duration.ZERO);
+		ConnectionBalance idle = new ConnectionBalance(ConnectionTable.open(table.file()), 1, true, Duration.ZERO);
 		busy.publish(5);
 		idle.publish(1);
 		assertThat(busy.awaitTurn(() -> 5, () -> true)).isTrue();
@@ -34,8 +36,8 @@ class ConnectionBalanceTests {
 	@Test
 	void aWaitThatRanOutIsNotRepeatedUntilAnotherWorkersCountMoves() throws Exception {
 		ConnectionTable table = ConnectionTable.create(this.directory.resolve("connections"));
-		ConnectionBalance busy = new ConnectionBalance(ConnectionTable.open(table.file()), 0, true);
-		ConnectionBalance stuck = new ConnectionBalance(ConnectionTable.open(table.file()), 1, true);
+		ConnectionBalance busy = new ConnectionBalance(ConnectionTable.open(table.file()), 0, true, Duration.ZERO);
+		ConnectionBalance stuck = new ConnectionBalance(ConnectionTable.open(table.file()), 1, true, Duration.ZERO);
 		busy.publish(5);
 		stuck.publish(1);
 		assertThat(busy.awaitTurn(() -> 5, () -> true)).isTrue();
@@ -49,8 +51,8 @@ class ConnectionBalanceTests {
 	@Test
 	void aWorkerAboveItsShareHandsBackHalfItsLead() throws Exception {
 		ConnectionTable table = ConnectionTable.create(this.directory.resolve("connections"));
-		ConnectionBalance busy = new ConnectionBalance(ConnectionTable.open(table.file()), 0, true);
-		ConnectionBalance joined = new ConnectionBalance(ConnectionTable.open(table.file()), 1, true);
+		ConnectionBalance busy = new ConnectionBalance(ConnectionTable.open(table.file()), 0, true, Duration.ZERO);
+		ConnectionBalance joined = new ConnectionBalance(ConnectionTable.open(table.file()), 1, true, Duration.ZERO);
 		busy.publish(17);
 		joined.publish(1);
 		assertThat(busy.handBack(17, 0)).isEqualTo(8);
@@ -63,8 +65,8 @@ class ConnectionBalanceTests {
 	@Test
 	void handBacksWhileTheLeadLastsAreSpacedOutTwiceAsFarEachTime() throws Exception {
 		ConnectionTable table = ConnectionTable.create(this.directory.resolve("connections"));
-		ConnectionBalance busy = new ConnectionBalance(ConnectionTable.open(table.file()), 0, true);
-		new ConnectionBalance(ConnectionTable.open(table.file()), 1, true).publish(1);
+		ConnectionBalance busy = new ConnectionBalance(ConnectionTable.open(table.file()), 0, true, Duration.ZERO);
+		new ConnectionBalance(ConnectionTable.open(table.file()), 1, true, Duration.ZERO).publish(1);
 		busy.publish(9);
 		long now = 1;
 		assertThat(busy.handBack(9, now)).isEqualTo(4);
@@ -88,7 +90,7 @@ class ConnectionBalanceTests {
 	@Test
 	void aWorkerAloneHandsNothingBack() throws Exception {
 		ConnectionTable table = ConnectionTable.create(this.directory.resolve("connections"));
-		ConnectionBalance alone = new ConnectionBalance(table, 0, true);
+		ConnectionBalance alone = new ConnectionBalance(table, 0, true, Duration.ZERO);
 		alone.publish(40);
 		assertThat(alone.handBack(40, 0)).isZero();
 	}
@@ -96,8 +98,8 @@ class ConnectionBalanceTests {
 	@Test
 	void aWorkerThatDoesNotHandBackStillWaitsForItsTurn() throws Exception {
 		ConnectionTable table = ConnectionTable.create(this.directory.resolve("connections"));
-		ConnectionBalance busy = new ConnectionBalance(table, 0, false);
-		new ConnectionBalance(table, 1, true).publish(1);
+		ConnectionBalance busy = new ConnectionBalance(table, 0, false, Duration.ZERO);
+		new ConnectionBalance(table, 1, true, Duration.ZERO).publish(1);
 		busy.publish(16);
 		assertThat(busy.handBack(16, 0)).isZero();
 		assertThat(busy.handBack(16, 10 * MILLIS_100)).isZero();
@@ -107,9 +109,9 @@ class ConnectionBalanceTests {
 	@Test
 	void workersThatTakeNoConnectionsAreLeftOut() throws Exception {
 		ConnectionTable table = ConnectionTable.create(this.directory.resolve("connections"));
-		ConnectionBalance busy = new ConnectionBalance(ConnectionTable.open(table.file()), 0, true);
-		ConnectionBalance draining = new ConnectionBalance(ConnectionTable.open(table.file()), 1, true);
-		ConnectionBalance killed = new ConnectionBalance(ConnectionTable.open(table.file()), 2, true);
+		ConnectionBalance busy = new ConnectionBalance(ConnectionTable.open(table.file()), 0, true, Duration.ZERO);
+		ConnectionBalance draining = new ConnectionBalance(ConnectionTable.open(table.file()), 1, true, Duration.ZERO);
+		ConnectionBalance killed = new ConnectionBalance(ConnectionTable.open(table.file()), 2, true, Duration.ZERO);
 		busy.publish(9);
 		draining.publish(1);
 		killed.publish(1);
@@ -123,16 +125,72 @@ class ConnectionBalanceTests {
 	@Test
 	void anAcceptorThatStopsWantingToAcceptStopsWaiting() throws Exception {
 		ConnectionTable table = ConnectionTable.create(this.directory.resolve("connections"));
-		ConnectionBalance busy = new ConnectionBalance(table, 0, true);
-		new ConnectionBalance(table, 1, true).publish(1);
+		ConnectionBalance busy = new ConnectionBalance(table, 0, true, Duration.ZERO);
+		new ConnectionBalance(table, 1, true, Duration.ZERO).publish(1);
 		busy.publish(5);
 		assertThat(busy.awaitTurn(() -> 5, () -> false)).isFalse();
 	}
 
 	@Test
+	void aWorkerInItsSlowStartTakesAQuarterOfItsShareAtFirstAndAllOfItAtTheEnd() throws Exception {
+		ConnectionTable table = ConnectionTable.create(this.directory.resolve("connections"));
+		AtomicLong clock = new AtomicLong(1_000);
+		ConnectionBalance serving = withClock(table, 0, Duration.ZERO, clock);
+		ConnectionBalance started = withClock(table, 1, Duration.ofSeconds(10), clock);
+		// Idle, it counts as idle: the one its acceptor waits for counts once.
+		started.publish(1);
+		assertThat(table.held(1)).isEqualTo(1);
+		// Then 3 connections count as 12, and the one it waits for once: even with the
+		// serving worker's 12 and the one it waits for.
+		serving.publish(13);
+		started.publish(4);
+		assertThat(table.held(1)).isEqualTo(13);
+		assertThat(started.awaitTurn(() -> 4, () -> true)).isFalse();
+		assertThat(started.awaitTurn(() -> 5, () -> true)).isTrue();
+		assertThat(serving.awaitTurn(() -> 13, () -> true)).isFalse();
+		// Half way through its share is 0.625: 5 connections count as 8, 8 as 13, 9 as
+		// 15.
+		clock.addAndGet(Duration.ofSeconds(5).toNanos());
+		started.publish(6);
+		assertThat(table.held(1)).isEqualTo(9);
+		serving.publish(13);
+		assertThat(started.awaitTurn(() -> 9, () -> true)).isFalse();
+		assertThat(started.awaitTurn(() -> 10, () -> true)).isTrue();
+		// At the end every connection counts once.
+		clock.addAndGet(Duration.ofSeconds(5).toNanos());
+		started.publish(12);
+		assertThat(table.held(1)).isEqualTo(12);
+		serving.publish(13);
+		assertThat(started.awaitTurn(() -> 14, () -> true)).isFalse();
+		assertThat(started.awaitTurn(() -> 15, () -> true)).isTrue();
+	}
+
+	@Test
+	void aWorkerInItsSlowStartHandsBackWhatItHoldsAboveItsShareButNeverMoreThanHalf() throws Exception {
+		ConnectionTable table = ConnectionTable.create(this.directory.resolve("connections"));
+		AtomicLong clock = new AtomicLong(1_000);
+		ConnectionBalance serving = withClock(table, 0, Duration.ZERO, clock);
+		ConnectionBalance started = withClock(table, 1, Duration.ofSeconds(10), clock);
+		serving.publish(9);
+		started.publish(9);
+		// 8 connections count as 32: a lead of 24 over the serving worker's 8, of which
+		// it hands back at most half of what it holds.
+		assertThat(started.handBack(9, clock.get())).isEqualTo(4);
+		// The serving worker is not ahead of the started one.
+		assertThat(serving.handBack(9, clock.get())).isZero();
+		started.publish(3);
+		assertThat(started.handBack(3, clock.get() + MILLIS_100)).isZero();
+	}
+
+	private static ConnectionBalance withClock(ConnectionTable table, int slot, Duration slowStart, AtomicLong clock)
+			throws Exception {
+		return new ConnectionBalance(ConnectionTable.open(table.file()), slot, true, slowStart, clock::get);
+	}
+
+	@Test
 	void slotsAreBounded() throws Exception {
 		ConnectionTable table = ConnectionTable.create(this.directory.resolve("connections"));
-		assertThatIllegalArgumentException().isThrownBy(() -> new ConnectionBalance(table, 256, true))
+		assertThatIllegalArgumentException().isThrownBy(() -> new ConnectionBalance(table, 256, true, Duration.ZERO))
 			.withMessage("No slot 256 in a table of 256");
 	}
 

@@ -150,6 +150,14 @@ class ReloadClusterTests {
 		List<Long> replacements = currentPids();
 		assertThat(replacements).hasSize(2).doesNotContainAnyElementsOf(before);
 		assertThat(this.cluster.output()).containsOnlyOnce("Reload 1 started");
+		// Replacements join serving workers and take a growing share of the connections;
+		// the first workers, started together, take their even share at once.
+		String slowStart = " --- .*Once ready, this worker takes a quarter of its share of the connections, "
+				+ "growing to all of it in 15000 ms \\(app\\.cluster\\.worker\\.slow-start\\)";
+		assertThat(replacements)
+			.allSatisfy((pid) -> assertThat(this.cluster.output()).containsPattern("\\] " + pid + slowStart));
+		assertThat(before)
+			.allSatisfy((pid) -> assertThat(this.cluster.output()).doesNotContainPattern("\\] " + pid + slowStart));
 		// The scrape shows the new workers under the same ids, and the primary counted
 		// the reload.
 		await("the old workers stopped").atMost(Duration.ofSeconds(60))
