@@ -148,8 +148,8 @@ the modes below. A replacement started gently runs at nice +10, raised by two ni
 less than a quarter of a core, and at the primary's once ready; warming up until compiled goes on until its JIT compiler
 settles (judged in batches that each hold 250 ms of the worker's CPU time), at most \`app.cluster.worker.warmup.timeout\`
 (10 s), past the sample's 20 requests per warm-up path; the first round and every tenth also ask the worker's management
-server for \`/actuator/health/ping\`. Once ready, a worker takes a quarter of its even share of the connections and a
-share growing to all of it over 15 s (\`app.cluster.worker.slow-start\`). An idle JVM of
+server for \`/actuator/health/ping\`. With the defaults, a replacement once ready holds a quarter as many connections as
+the other worker at first and as many after 15 s (\`app.cluster.worker.slow-start\`). An idle JVM of
 the sample and a gzip job (512 KB every 250 ms) run throughout. Medians of $ROUNDS rounds each.
 
 | load | replacements | p99 steady (ms) | p99 during reload (ms) | reload / steady p99 (median of the rounds' ratios) | failed requests per round | reload duration (s) |

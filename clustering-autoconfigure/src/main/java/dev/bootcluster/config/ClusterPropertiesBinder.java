@@ -170,7 +170,13 @@ public final class ClusterPropertiesBinder {
 				(value instanceof Duration duration) ? display(duration) : value, "Expected " + accepted + ".");
 	}
 
-	private static String display(Duration duration) {
+	/**
+	 * A duration as a property would give it, in its largest whole unit, such as
+	 * {@code 15s}.
+	 * @param duration the duration
+	 * @return the text
+	 */
+	public static String display(Duration duration) {
 		if (duration.isZero()) {
 			return "0s";
 		}

@@ -30,12 +30,11 @@ import dev.bootcluster.ipc.ConnectionTable;
  * ({@link #handBack(int, long)}): each is closed after its next response, and its
  * client's new connection goes through the balanced accept.
  * <p>
- * A worker that just started to take connections runs code its JIT compiler has not
- * finished: it serves more slowly than a worker that has served for a while, and with as
- * many connections as the others its clients would wait longest. So for a while (the slow
- * start) it counts each connection it holds as more than one: it takes a quarter of its
- * even share at first, and a share growing evenly to all of it by the end of the slow
- * start.
+ * A worker that joins serving workers runs code its JIT compiler has not finished: it
+ * serves more slowly than a worker that has served for a while, and with as many
+ * connections as the others its clients would wait longest. So for a while after it opens
+ * (the slow start) it counts each connection it holds as more than one: at first it holds
+ * a quarter as many as the least loaded other worker, at the end as many.
  */
 public final class ConnectionBalance {
 
@@ -49,8 +48,11 @@ public final class ConnectionBalance {
 
 	private static final long MAX_HAND_BACK_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(MAX_HAND_BACK_PAUSE_MILLIS);
 
-	/** The share of its connections a worker takes when its slow start begins. */
-	static final double FIRST_SHARE = 0.25;
+	/**
+	 * How many connections a worker holds, against the least loaded other worker, when
+	 * its slow start begins.
+	 */
+	private static final double FIRST_SHARE = 0.25;
 
 	private static final long NOT_BEGUN = Long.MIN_VALUE;
 
@@ -81,7 +83,10 @@ public final class ConnectionBalance {
 	private volatile long slowStartBegan = NOT_BEGUN;
 
 	/** Whether the slow start is over, or there is none: every connection counts once. */
-	private volatile boolean fullShare;
+	private volatile boolean slowStartOver;
+
+	/** Whether the last count published was raised by the slow start. */
+	private boolean raisedCountPublished;
 
 	/**
 	 * Take part in the balance through a slot of the table the primary created.
@@ -105,19 +110,34 @@ public final class ConnectionBalance {
 		this.handsBack = handsBack;
 		this.slowStartNanos = slowStart.toNanos();
 		this.clock = clock;
-		this.fullShare = this.slowStartNanos <= 0;
+		this.slowStartOver = this.slowStartNanos <= 0;
 	}
 
 	/**
-	 * Publish how many connections this worker holds; ignored once withdrawn.
+	 * Publish how many connections this worker holds, counted as during its slow start
+	 * (which the first count begins); ignored once withdrawn.
 	 * @param held connections held, plus one while the acceptor takes connections
 	 */
 	public synchronized void publish(int held) {
 		if (!this.withdrawn) {
-			if (this.slowStartBegan == NOT_BEGUN) {
+			if (!this.slowStartOver && this.slowStartBegan == NOT_BEGUN) {
 				this.slowStartBegan = this.clock.getAsLong();
 			}
-			this.table.write(this.slot, Math.max(counted(held), 1));
+			int counted = countedNow(held);
+			this.raisedCountPublished = counted != held;
+			this.table.write(this.slot, Math.max(counted, 1));
+		}
+	}
+
+	/**
+	 * Publish again while the count last published was raised by the slow start: as its
+	 * share grows the same connections count less, and keep-alive connections may not
+	 * open or close to publish it.
+	 * @param held connections held, plus one while the acceptor takes connections
+	 */
+	public synchronized void republishDuringSlowStart(int held) {
+		if (this.raisedCountPublished) {
+			publish(held);
 		}
 	}
 
@@ -132,7 +152,7 @@ public final class ConnectionBalance {
 	/**
 	 * Wait, for a few milliseconds at most, while this worker holds more than one
 	 * connection above the least loaded worker that takes connections.
-	 * @param held connections this worker holds, counted as published
+	 * @param held connections this worker holds
 	 * @param keepWaiting whether the acceptor still wants to accept; polled
 	 * @return {@code true} if the acceptor waited
 	 */
@@ -143,7 +163,7 @@ public final class ConnectionBalance {
 		this.othersWhenWaitRanOut = -1;
 		long deadline = System.nanoTime() + MAX_WAIT_NANOS;
 		boolean waited = false;
-		while (counted(held.getAsInt()) > leastHeldByOthers() + 1 && keepWaiting.getAsBoolean()) {
+		while (countedNow(held.getAsInt()) > leastHeldByOthers() + 1 && keepWaiting.getAsBoolean()) {
 			if (System.nanoTime() - deadline >= 0) {
 				this.othersWhenWaitRanOut = otherChanges();
 				break;
@@ -157,10 +177,11 @@ public final class ConnectionBalance {
 	/**
 	 * How many of its connections this worker should hand back now to even out the split:
 	 * half its lead over the least loaded worker that takes connections, when that lead
-	 * is more than one. While the lead lasts, hand-backs are spaced out, twice as far
-	 * each time up to {@value #MAX_HAND_BACK_PAUSE_MILLIS} ms: connections that only come
-	 * back here (the other worker hangs, or its acceptor lost the race) are not closed
-	 * over and over.
+	 * is more than one (during its slow start, the lead in connections as it counts them,
+	 * handed back in connections it holds). While the lead lasts, hand-backs are spaced
+	 * out, twice as far each time up to {@value #MAX_HAND_BACK_PAUSE_MILLIS} ms:
+	 * connections that only come back here (the other worker hangs, or its acceptor lost
+	 * the race) are not closed over and over.
 	 * @param held connections this worker holds, less those already handed back and not
 	 * yet closed
 	 * @param now {@link System#nanoTime()}
@@ -171,9 +192,8 @@ public final class ConnectionBalance {
 		if (!this.handsBack) {
 			return 0;
 		}
-		// During the slow start the lead is in connections as counted: never more than
-		// this worker holds.
-		int lead = Math.min(counted(held) - leastHeldByOthers(), held);
+		double share = share(now);
+		int lead = counted(held, share) - leastHeldByOthers();
 		if (lead <= 1) {
 			this.handBackPause = MIN_HAND_BACK_PAUSE_NANOS;
 			return 0;
@@ -183,26 +203,44 @@ public final class ConnectionBalance {
 		}
 		this.nextHandBack = now + this.handBackPause;
 		this.handBackPause = Math.min(this.handBackPause * 2, MAX_HAND_BACK_PAUSE_NANOS);
-		return lead / 2;
+		return Math.max(1, (int) (lead * share) / 2);
 	}
 
 	/**
-	 * Connections as this worker counts them: during its slow start each connection it
-	 * holds counts as the inverse of its share; the one its acceptor waits for counts
-	 * once, so that an idle worker counts as idle.
+	 * The share of its connections this worker takes: during its slow start from a
+	 * quarter to all of them, evenly over its length.
+	 * @param now {@link System#nanoTime()}
 	 */
-	private int counted(int held) {
+	private double share(long now) {
+		if (this.slowStartOver) {
+			return 1;
+		}
 		long began = this.slowStartBegan;
-		if (this.fullShare || held <= 1 || began == NOT_BEGUN) {
-			return held;
+		if (began == NOT_BEGUN) {
+			return 1;
 		}
-		long elapsed = this.clock.getAsLong() - began;
+		long elapsed = now - began;
 		if (elapsed >= this.slowStartNanos) {
-			this.fullShare = true;
+			this.slowStartOver = true;
+			return 1;
+		}
+		return FIRST_SHARE + (1 - FIRST_SHARE) * elapsed / this.slowStartNanos;
+	}
+
+	private int countedNow(int held) {
+		return this.slowStartOver ? held : counted(held, share(this.clock.getAsLong()));
+	}
+
+	/**
+	 * Connections as this worker counts them: each connection it holds as the inverse of
+	 * its share, the one its acceptor waits for once, so that an idle worker counts as
+	 * idle.
+	 */
+	private static int counted(int held, double share) {
+		if (share >= 1 || held <= 1) {
 			return held;
 		}
-		double share = FIRST_SHARE + (1 - FIRST_SHARE) * elapsed / this.slowStartNanos;
-		return 1 + (int) Math.ceil((held - 1) / share);
+		return (int) Math.min(Integer.MAX_VALUE - 1L, 1 + (long) Math.ceil((held - 1) / share));
 	}
 
 	private int leastHeldByOthers() {

@@ -77,13 +77,15 @@ class InheritedChannelNioEndpoint extends ListenerFirstNioEndpoint {
 	 * Close connections above this worker's share after their next response: Tomcat
 	 * answers that response with {@code Connection: close}, as it does when a connection
 	 * reaches {@code server.tomcat.max-keep-alive-requests}, and the client's next
-	 * connection goes through the balanced accept.
+	 * connection goes through the balanced accept. During the slow start this worker's
+	 * count is published again, as its share grows.
 	 */
 	private void handBackExcess() {
 		ConnectionBalance balance = this.gate.balance();
 		if (balance == null || !this.gate.isOpen() || isListenerClosed()) {
 			return;
 		}
+		balance.republishDuringSlowStart((int) getConnectionCount());
 		this.handedBack.removeIf(SocketWrapperBase::isClosed);
 		int excess = balance.handBack((int) getConnectionCount() - this.handedBack.size(), System.nanoTime());
 		for (SocketWrapperBase<NioChannel> connection : getConnections()) {

@@ -21,6 +21,7 @@ import org.springframework.context.ApplicationListener;
 import org.springframework.context.event.ContextClosedEvent;
 
 import dev.bootcluster.config.ClusterProperties;
+import dev.bootcluster.config.ClusterPropertiesBinder;
 import dev.bootcluster.ipc.ClusterMessage;
 import dev.bootcluster.ipc.ConnectionTable;
 import dev.bootcluster.ipc.MetricsFormat;
@@ -131,9 +132,9 @@ public final class WorkerAgent implements ApplicationListener<ApplicationEvent> 
 			return;
 		}
 		if (!slowStart.isZero()) {
-			logger.info(
-					"Once ready, this worker takes a quarter of its share of the connections, growing to all of it in "
-							+ slowStart.toMillis() + " ms (app.cluster.worker.slow-start)");
+			logger.info("Once ready, this worker holds fewer connections than the others for "
+					+ ClusterPropertiesBinder.display(slowStart)
+					+ ", a quarter as many at first (app.cluster.worker.slow-start)");
 		}
 	}
 

@@ -132,7 +132,8 @@ class ConnectionBalanceTests {
 	}
 
 	@Test
-	void aWorkerInItsSlowStartTakesAQuarterOfItsShareAtFirstAndAllOfItAtTheEnd() throws Exception {
+	void aWorkerInItsSlowStartHoldsAQuarterAsManyConnectionsAsTheLeastLoadedAtFirstAndAsManyAtTheEnd()
+			throws Exception {
 		ConnectionTable table = ConnectionTable.create(this.directory.resolve("connections"));
 		AtomicLong clock = new AtomicLong(1_000);
 		ConnectionBalance serving = withClock(table, 0, Duration.ZERO, clock);
@@ -166,25 +167,40 @@ class ConnectionBalanceTests {
 	}
 
 	@Test
-	void aWorkerInItsSlowStartHandsBackWhatItHoldsAboveItsShareButNeverMoreThanHalf() throws Exception {
+	void aWorkerInItsSlowStartHandsBackHalfOfWhatItHoldsAboveItsShare() throws Exception {
 		ConnectionTable table = ConnectionTable.create(this.directory.resolve("connections"));
 		AtomicLong clock = new AtomicLong(1_000);
 		ConnectionBalance serving = withClock(table, 0, Duration.ZERO, clock);
 		ConnectionBalance started = withClock(table, 1, Duration.ofSeconds(10), clock);
 		serving.publish(9);
 		started.publish(9);
-		// 8 connections count as 32: a lead of 24 over the serving worker's 8, of which
-		// it hands back at most half of what it holds.
-		assertThat(started.handBack(9, clock.get())).isEqualTo(4);
+		// 8 connections count as 32: a lead of 24 counted connections over the serving
+		// worker's 8, 6 of its own, of which it hands back half.
+		assertThat(started.handBack(9, clock.get())).isEqualTo(3);
 		// The serving worker is not ahead of the started one.
 		assertThat(serving.handBack(9, clock.get())).isZero();
 		started.publish(3);
 		assertThat(started.handBack(3, clock.get() + MILLIS_100)).isZero();
 	}
 
-	private static ConnectionBalance withClock(ConnectionTable table, int slot, Duration slowStart, AtomicLong clock)
-			throws Exception {
-		return new ConnectionBalance(ConnectionTable.open(table.file()), slot, true, slowStart, clock::get);
+	@Test
+	void aWorkerInItsSlowStartPublishesItsCountAgainUntilEveryConnectionCountsOnce() throws Exception {
+		ConnectionTable table = ConnectionTable.create(this.directory.resolve("connections"));
+		AtomicLong clock = new AtomicLong(1_000);
+		ConnectionBalance started = withClock(table, 1, Duration.ofSeconds(10), clock);
+		started.publish(5);
+		assertThat(table.held(1)).isEqualTo(17);
+		// Keep-alive connections neither open nor close: the count still goes down.
+		clock.addAndGet(Duration.ofSeconds(5).toNanos());
+		started.republishDuringSlowStart(5);
+		assertThat(table.held(1)).isEqualTo(8);
+		clock.addAndGet(Duration.ofSeconds(5).toNanos());
+		started.republishDuringSlowStart(5);
+		assertThat(table.held(1)).isEqualTo(5);
+		// Then it is not published again.
+		long changes = table.changes(1);
+		started.republishDuringSlowStart(5);
+		assertThat(table.changes(1)).isEqualTo(changes);
 	}
 
 	@Test
@@ -192,6 +208,11 @@ class ConnectionBalanceTests {
 		ConnectionTable table = ConnectionTable.create(this.directory.resolve("connections"));
 		assertThatIllegalArgumentException().isThrownBy(() -> new ConnectionBalance(table, 256, true, Duration.ZERO))
 			.withMessage("No slot 256 in a table of 256");
+	}
+
+	private static ConnectionBalance withClock(ConnectionTable table, int slot, Duration slowStart, AtomicLong clock)
+			throws Exception {
+		return new ConnectionBalance(ConnectionTable.open(table.file()), slot, true, slowStart, clock::get);
 	}
 
 }

@@ -152,8 +152,8 @@ class ReloadClusterTests {
 		assertThat(this.cluster.output()).containsOnlyOnce("Reload 1 started");
 		// Replacements join serving workers and take a growing share of the connections;
 		// the first workers, started together, take their even share at once.
-		String slowStart = " --- .*Once ready, this worker takes a quarter of its share of the connections, "
-				+ "growing to all of it in 15000 ms \\(app\\.cluster\\.worker\\.slow-start\\)";
+		String slowStart = " --- .*Once ready, this worker holds fewer connections than the others for 15s, "
+				+ "a quarter as many at first \\(app\\.cluster\\.worker\\.slow-start\\)";
 		assertThat(replacements)
 			.allSatisfy((pid) -> assertThat(this.cluster.output()).containsPattern("\\] " + pid + slowStart));
 		assertThat(before)

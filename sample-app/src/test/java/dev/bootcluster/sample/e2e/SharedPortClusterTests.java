@@ -49,10 +49,10 @@ class SharedPortClusterTests {
 
 	@BeforeAll
 	void startCluster() {
+		// The balance itself: a restarted worker takes its even share at once, without
+		// the
+		// slow start that would make it hold fewer connections for 15 s.
 		this.cluster = ClusterProcess
-			// The balance itself: a restarted worker takes its even share at once,
-			// without
-			// the slow start that would make it take fewer connections for 15 s.
 			.start("--app.cluster.instances=2", "--app.cluster.restart.initial-backoff=200ms",
 					"--app.cluster.restart.stable-uptime=5s", "--app.cluster.worker.slow-start=0",
 					"--management.endpoint.cluster.access=read-only")
