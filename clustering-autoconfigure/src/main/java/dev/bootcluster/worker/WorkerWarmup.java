@@ -53,6 +53,9 @@ public final class WorkerWarmup {
 	/** Bytes of a response read before its status line is parsed. */
 	private static final int STATUS_LINE = 16;
 
+	/** The outcome of a request that ran out of time. */
+	private static final String TIMED_OUT = "timed out";
+
 	/** Every how many rounds one request goes to the management server. */
 	static final int MANAGEMENT_EVERY = 10;
 
@@ -191,7 +194,7 @@ public final class WorkerWarmup {
 			return status;
 		}
 		catch (SocketTimeoutException ex) {
-			return "timed out";
+			return TIMED_OUT;
 		}
 		catch (IOException ex) {
 			return ex.getClass().getSimpleName();
@@ -249,13 +252,12 @@ public final class WorkerWarmup {
 				long left = this.deadline - System.nanoTime();
 				if (left <= 0) {
 					if (required) {
-						this.outcomes.merge("timed out", 1, Integer::sum);
+						this.outcomes.merge(TIMED_OUT, 1, Integer::sum);
 					}
 					return false;
 				}
 				String outcome = get(this.address, path, left, this.buffer);
-				if (!required && System.nanoTime() - this.deadline >= 0) {
-					// Cut by the time being up, which only ends a round more.
+				if (endsRoundMore(outcome, required)) {
 					return false;
 				}
 				this.outcomes.merge(outcome, 1, Integer::sum);
@@ -263,11 +265,21 @@ public final class WorkerWarmup {
 			long left = this.deadline - System.nanoTime();
 			if (this.management != null && this.completedRounds++ % MANAGEMENT_EVERY == 0 && left > 0) {
 				InetSocketAddress server = new InetSocketAddress(this.address.getAddress(), this.management.port());
-				this.managementOutcomes.merge(
-						get(server, this.management.pingPath(), Math.min(left, MANAGEMENT_TIMEOUT_NANOS), this.buffer),
-						1, Integer::sum);
+				long timeout = Math.min(left, MANAGEMENT_TIMEOUT_NANOS);
+				String outcome = get(server, this.management.pingPath(), timeout, this.buffer);
+				if (timeout != left || !endsRoundMore(outcome, required)) {
+					this.managementOutcomes.merge(outcome, 1, Integer::sum);
+				}
 			}
 			return true;
+		}
+
+		/**
+		 * Whether a request given the time left ran into the warm-up's end in a round
+		 * more, which that only ends: not an outcome to report.
+		 */
+		private static boolean endsRoundMore(String outcome, boolean required) {
+			return !required && TIMED_OUT.equals(outcome);
 		}
 
 	}
