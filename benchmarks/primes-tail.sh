@@ -20,6 +20,8 @@
 #                threads sharing one queue, nothing pinned) behind the primary: a cluster that does
 #                not split the work over processes, so what is left against plain is the cluster's
 #                own cost, and what one-worker gains over cluster is the split's
+#   low-thresholds -XX:CompileThresholdScaling=0.25 in the workers: each compiles its hot code
+#                after a quarter of the invocations and loops the JIT compiler waits for by default
 #   pre-warmed   the default cluster whose workers each serve /api/primes?limit=20000 to themselves
 #                1500 times before they take connections (warm-up requests): what the short
 #                warm-up's gap owes to each worker compiling the hot code on its own
@@ -33,6 +35,7 @@
 #   benchmarks/primes-tail.sh
 #   ROUNDS=5 VARIANTS="plain cluster" benchmarks/primes-tail.sh
 #   ALONE=1 VARIANTS="plain cluster" benchmarks/primes-tail.sh   # without the idle JVM and gzip job
+#   BUSY_CPU=1 VARIANTS="plain cluster shared" benchmarks/primes-tail.sh  # and a busy loop on CPU 0
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -43,7 +46,11 @@ WARMUP=${WARMUP:-20s}
 CONNECTIONS=${CONNECTIONS:-32}
 ALONE=${ALONE:-0}
 [[ $ALONE =~ ^[01]$ ]] || { echo "ALONE is $ALONE; accepted: 1 (nothing else beside the server and wrk) or 0" >&2; exit 1; }
-KNOWN_VARIANTS="plain cluster g1 two-cores no-offload no-hand-back shared floating big-young one-worker pre-warmed"
+BUSY_CPU=${BUSY_CPU:-0}
+[[ $BUSY_CPU =~ ^[01]$ ]] ||
+	{ echo "BUSY_CPU is $BUSY_CPU; accepted: 1 (a busy loop pinned to CPU 0 beside the others) or 0" >&2; exit 1; }
+((ALONE && BUSY_CPU)) && { echo "ALONE=1 and BUSY_CPU=1 exclude each other" >&2; exit 1; }
+KNOWN_VARIANTS="plain cluster g1 two-cores no-offload no-hand-back shared floating big-young one-worker pre-warmed low-thresholds"
 VARIANTS=${VARIANTS:-$KNOWN_VARIANTS}
 PORT=${PORT:-18080}
 MANAGEMENT_PORT=${MANAGEMENT_PORT:-18081}
@@ -59,6 +66,12 @@ if ((ALONE)); then
 	beside="Nothing else ran beside the server and wrk (ALONE=1)."
 else
 	start_companions
+fi
+if ((BUSY_CPU)); then
+	# Another process that keeps one CPU busy, as a batch job may on a real host.
+	taskset -c 0 sh -c 'while :; do :; done' &
+	COMPANIONS+=($!)
+	beside+=" A busy loop pinned to CPU 0 ran throughout too (BUSY_CPU=1)."
 fi
 
 start_variant() {
@@ -77,6 +90,8 @@ start_variant() {
 		big-young) launch "Cluster ready" --app.cluster.instances=2 "--app.cluster.worker.jvm-args[0]=-Xmn1g" \
 			"--app.cluster.worker.jvm-args[1]=-Xmx2g" ;;
 		one-worker) launch "Cluster ready" --app.cluster.instances=1 ;;
+		low-thresholds) launch "Cluster ready" --app.cluster.instances=2 \
+			"--app.cluster.worker.jvm-args[0]=-XX:CompileThresholdScaling=0.25" ;;
 		pre-warmed) launch "Cluster ready" --app.cluster.instances=2 "--app.cluster.worker.warmup.paths=$PRIMES" \
 			--app.cluster.worker.warmup.requests=1500 --app.cluster.worker.warmup.timeout=40s ;;
 		*) echo "unknown variant $1; known: $KNOWN_VARIANTS" >&2
@@ -107,7 +122,7 @@ serving_collections() {
 
 # Connections on the port per process, largest first: "17/15"
 connection_split() {
-	ss -tnpH state established "( sport = :$PORT )" | grep -o 'pid=[0-9]*' | sort | uniq -c | sort -nr |
+	ss -tnpH state established "( sport = :$PORT )" | { grep -o 'pid=[0-9]*' || true; } | sort | uniq -c | sort -nr |
 		awk '{printf "%s%s", (NR > 1 ? "/" : ""), $1}'
 }
 
@@ -174,7 +189,8 @@ offload pool of 2 threads each); floating = the same with \`app.cluster.offload.
 to move between the CPUs); big-young = \`-Xmn1g -Xmx2g\` in the workers (an eden no run fills: no young collection while
 measured); one-worker = \`app.cluster.instances=1\` (a single worker JVM with every core behind the primary: G1, an offload
 pool of 2 threads sharing one queue, nothing pinned); pre-warmed = the default cluster whose workers each serve
-\`/api/primes?limit=20000\` to themselves 1500 times before they take connections (warm-up requests, about 4.5 s a worker). Connections: how the keep-alive connections of each run split over the processes,
+\`/api/primes?limit=20000\` to themselves 1500 times before they take connections (warm-up requests, about 4.5 s a worker); low-thresholds = the default cluster with
+\`-XX:CompileThresholdScaling=0.25\` in the workers (hot code compiled after a quarter of the invocations and loops). Connections: how the keep-alive connections of each run split over the processes,
 2 s into it and 2 s before its end, per round; young collections: how many the serving JVMs (one JVM, or both workers)
 made during each measured run (\`jstat -gcutil\`).
 
