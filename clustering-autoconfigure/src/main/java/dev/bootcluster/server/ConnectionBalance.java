@@ -21,7 +21,13 @@ import dev.bootcluster.ipc.ConnectionTable;
  * connection goes to that worker. The wait is bounded, and an acceptor that waited in
  * vain accepts without waiting until another worker's count moves again: a worker that
  * stops taking connections (a long pause, a hang) never slows the others for more than
- * one wait.
+ * one wait. Such an acceptor then blocks in the kernel's accept, where it takes the next
+ * connection as often as the others: one it takes above its share while another worker's
+ * count moves (that worker takes connections) is closed after its first response
+ * ({@link #acceptedAboveShare(int)}), so its client's next connection is balanced again.
+ * Without that, a worker slowed by another process on its CPU gathered connections (25 of
+ * 32 were seen): the faster worker's connections reach Tomcat's limit of requests per
+ * connection sooner and reconnect more often.
  * <p>
  * Keep-alive connections outlive the accept that placed them: a burst taken while the
  * other worker's acceptor waited for its CPU, or a worker restarted while the survivor
@@ -64,7 +70,10 @@ public final class ConnectionBalance {
 
 	private boolean withdrawn;
 
-	/** The other slots' change count when a wait last ran out, or -1. */
+	/**
+	 * The other slots' change count when a wait last ran out, or -1; the acceptor's
+	 * thread only.
+	 */
 	private long othersWhenWaitRanOut = -1;
 
 	/** When the next hand-back may happen ({@link System#nanoTime()}), or 0. */
@@ -172,6 +181,22 @@ public final class ConnectionBalance {
 			LockSupport.parkNanos(POLL_NANOS);
 		}
 		return waited;
+	}
+
+	/**
+	 * Whether a connection this worker just accepted should be closed after its first
+	 * response: its acceptor took it above this worker's share, after a wait had run out
+	 * (an acceptor that has blocked in the kernel's accept takes the next connection as
+	 * often as the others' do), and another worker's count has moved since, so that
+	 * worker takes connections and the client's next one should go there. Where the
+	 * others' counts stand still (a hung worker) the connection stays.
+	 * @param held connections this worker holds, the one just accepted included
+	 * @return {@code true} to close it after its first response; always {@code false}
+	 * when this balance does not hand connections back
+	 */
+	public boolean acceptedAboveShare(int held) {
+		long ranOut = this.othersWhenWaitRanOut;
+		return this.handsBack && ranOut >= 0 && ranOut != otherChanges() && countedNow(held) > leastHeldByOthers() + 1;
 	}
 
 	/**

@@ -55,6 +55,21 @@ class InheritedChannelNioEndpoint extends ListenerFirstNioEndpoint {
 	}
 
 	@Override
+	protected boolean setSocketOptions(SocketChannel socket) {
+		if (!super.setSocketOptions(socket)) {
+			return false;
+		}
+		ConnectionBalance balance = this.gate.balance();
+		if (balance != null && balance.acceptedAboveShare((int) getConnectionCount())) {
+			SocketWrapperBase<NioChannel> connection = this.connections.get(socket);
+			if (connection != null) {
+				connection.setKeepAliveLeft(1);
+			}
+		}
+		return true;
+	}
+
+	@Override
 	public void startInternal() throws Exception {
 		super.startInternal();
 		ScheduledExecutorService executor = getUtilityExecutor();

@@ -49,6 +49,30 @@ class ConnectionBalanceTests {
 	}
 
 	@Test
+	void aConnectionTakenAboveTheShareAfterAWaitRanOutIsHandedBackWhileTheOthersTakeConnections() throws Exception {
+		ConnectionTable table = ConnectionTable.create(this.directory.resolve("connections"));
+		ConnectionBalance slow = new ConnectionBalance(ConnectionTable.open(table.file()), 0, true, Duration.ZERO);
+		ConnectionBalance fast = new ConnectionBalance(ConnectionTable.open(table.file()), 1, true, Duration.ZERO);
+		slow.publish(20);
+		fast.publish(12);
+		// Waited in vain: nothing came while it waited, and it blocks in accept.
+		assertThat(slow.awaitTurn(() -> 20, () -> true)).isTrue();
+		assertThat(slow.awaitTurn(() -> 20, () -> true)).isFalse();
+		// The other worker stood still (hung, say): the connection stays.
+		assertThat(slow.acceptedAboveShare(21)).isFalse();
+		// The other worker's count moved: it takes connections.
+		fast.publish(11);
+		assertThat(slow.acceptedAboveShare(21)).isTrue();
+		// Within its share a connection stays.
+		assertThat(slow.acceptedAboveShare(12)).isFalse();
+		// Without a wait that ran out it stays too: the acceptor waited its turn.
+		slow.publish(12);
+		fast.publish(12);
+		assertThat(slow.awaitTurn(() -> 12, () -> true)).isFalse();
+		assertThat(slow.acceptedAboveShare(21)).isFalse();
+	}
+
+	@Test
 	void aWorkerAboveItsShareHandsBackHalfItsLead() throws Exception {
 		ConnectionTable table = ConnectionTable.create(this.directory.resolve("connections"));
 		ConnectionBalance busy = new ConnectionBalance(ConnectionTable.open(table.file()), 0, true, Duration.ZERO);

@@ -35,7 +35,7 @@ import static org.awaitility.Awaitility.await;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReloadClusterTests {
 
-	private static final Duration RELOAD = Duration.ofSeconds(120);
+	private static final Duration RELOAD = Duration.ofSeconds(200);
 
 	private Path directory;
 
@@ -49,7 +49,7 @@ class ReloadClusterTests {
 		this.jar = SampleJar.copy(this.directory);
 		this.cluster = ClusterProcess
 			.launch(List.of("-jar", this.jar.toString()), List.of("--app.cluster.instances=2", "--server.port=0",
-					"--management.server.port=0", "--app.cluster.startup-timeout=60s"))
+					"--management.server.port=0", "--app.cluster.startup-timeout=90s"))
 			.awaitReady();
 	}
 
@@ -122,9 +122,9 @@ class ReloadClusterTests {
 						.ifPresent((nice) -> startedAt.putIfAbsent(worker.pid(), nice))),
 				0, 100, TimeUnit.MILLISECONDS);
 		try (LoadGenerator fresh = new LoadGenerator(this.cluster.port(), "/api/whoami", 2, 500_000,
-				Duration.ofSeconds(150));
+				Duration.ofSeconds(240));
 				KeepAliveLoad kept = new KeepAliveLoad(this.cluster.port(), "/api/data", 2, 500_000,
-						Duration.ofSeconds(150))) {
+						Duration.ofSeconds(240))) {
 			await().atMost(Duration.ofSeconds(10)).until(() -> fresh.succeeded() > 200 && kept.succeeded() > 200);
 			CompletableFuture<Http.Response> first = CompletableFuture
 				.supplyAsync(() -> post("/actuator/cluster/reload"));
