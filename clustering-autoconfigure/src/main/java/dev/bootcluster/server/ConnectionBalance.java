@@ -22,12 +22,9 @@ import dev.bootcluster.ipc.ConnectionTable;
  * vain accepts without waiting until another worker's count moves again: a worker that
  * stops taking connections (a long pause, a hang) never slows the others for more than
  * one wait. Such an acceptor then blocks in the kernel's accept, where it takes the next
- * connection as often as the others: one it takes above its share while another worker's
- * count moves (that worker takes connections) is closed after its first response
- * ({@link #acceptedAboveShare(int)}), so its client's next connection is balanced again.
- * Without that, a worker slowed by another process on its CPU gathered connections (25 of
- * 32 were seen): the faster worker's connections reach Tomcat's limit of requests per
- * connection sooner and reconnect more often.
+ * connection as often as the others' acceptors do, so a connection it takes above its
+ * share while the least loaded worker's count moves is closed after its next response
+ * ({@link #acceptedAboveShare(int)}).
  * <p>
  * Keep-alive connections outlive the accept that placed them: a burst taken while the
  * other worker's acceptor waited for its CPU, or a worker restarted while the survivor
@@ -72,9 +69,15 @@ public final class ConnectionBalance {
 
 	/**
 	 * The other slots' change count when a wait last ran out, or -1; the acceptor's
-	 * thread only.
+	 * thread only, as are the two fields below.
 	 */
 	private long othersWhenWaitRanOut = -1;
+
+	/** The least loaded other slot when a wait last ran out, or -1. */
+	private int leastWhenWaitRanOut = -1;
+
+	/** That slot's change count then. */
+	private long leastChangesWhenWaitRanOut;
 
 	/** When the next hand-back may happen ({@link System#nanoTime()}), or 0. */
 	private long nextHandBack;
@@ -175,6 +178,9 @@ public final class ConnectionBalance {
 		while (countedNow(held.getAsInt()) > leastHeldByOthers() + 1 && keepWaiting.getAsBoolean()) {
 			if (System.nanoTime() - deadline >= 0) {
 				this.othersWhenWaitRanOut = otherChanges();
+				this.leastWhenWaitRanOut = leastLoadedOther();
+				this.leastChangesWhenWaitRanOut = (this.leastWhenWaitRanOut >= 0)
+						? this.table.changes(this.leastWhenWaitRanOut) : 0;
 				break;
 			}
 			waited = true;
@@ -184,19 +190,24 @@ public final class ConnectionBalance {
 	}
 
 	/**
-	 * Whether a connection this worker just accepted should be closed after its first
-	 * response: its acceptor took it above this worker's share, after a wait had run out
-	 * (an acceptor that has blocked in the kernel's accept takes the next connection as
-	 * often as the others' do), and another worker's count has moved since, so that
-	 * worker takes connections and the client's next one should go there. Where the
-	 * others' counts stand still (a hung worker) the connection stays.
-	 * @param held connections this worker holds, the one just accepted included
-	 * @return {@code true} to close it after its first response; always {@code false}
-	 * when this balance does not hand connections back
+	 * Whether a connection this worker's acceptor just took should be closed after its
+	 * next response: it took it above this worker's share after a wait had run out, and
+	 * the worker that was the least loaded then has moved its count since, so that worker
+	 * is alive and the client's next connection should go there. Where that worker's
+	 * count stands still (it hangs) the connection stays. Called on the acceptor's
+	 * thread.
+	 * @param held connections this worker holds, the one just taken included
+	 * @return {@code true} to close it after its next response; always {@code false} when
+	 * this balance does not hand connections back
 	 */
-	public boolean acceptedAboveShare(int held) {
-		long ranOut = this.othersWhenWaitRanOut;
-		return this.handsBack && ranOut >= 0 && ranOut != otherChanges() && countedNow(held) > leastHeldByOthers() + 1;
+	boolean acceptedAboveShare(int held) {
+		int least = this.leastWhenWaitRanOut;
+		if (!this.handsBack || this.othersWhenWaitRanOut < 0 || least < 0) {
+			return false;
+		}
+		int leastHeld = this.table.held(least);
+		return leastHeld > 0 && this.table.changes(least) != this.leastChangesWhenWaitRanOut
+				&& countedNow(held) > leastHeld + 1;
 	}
 
 	/**
@@ -274,6 +285,18 @@ public final class ConnectionBalance {
 			int held = (other != this.slot) ? this.table.held(other) : 0;
 			if (held > 0) {
 				least = Math.min(least, held);
+			}
+		}
+		return least;
+	}
+
+	/** The other slot that takes connections and holds the fewest, or -1. */
+	private int leastLoadedOther() {
+		int least = -1;
+		for (int other = 0; other < ConnectionTable.SLOTS; other++) {
+			int held = (other != this.slot) ? this.table.held(other) : 0;
+			if (held > 0 && (least < 0 || held < this.table.held(least))) {
+				least = other;
 			}
 		}
 		return least;

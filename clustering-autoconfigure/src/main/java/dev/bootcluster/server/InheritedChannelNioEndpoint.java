@@ -59,6 +59,9 @@ class InheritedChannelNioEndpoint extends ListenerFirstNioEndpoint {
 		if (!super.setSocketOptions(socket)) {
 			return false;
 		}
+		// After super: the connection's wrapper exists only then. It is registered with
+		// the poller already, so a first request answered meanwhile keeps the connection
+		// for one more response.
 		ConnectionBalance balance = this.gate.balance();
 		if (balance != null && balance.acceptedAboveShare((int) getConnectionCount())) {
 			SocketWrapperBase<NioChannel> connection = this.connections.get(socket);

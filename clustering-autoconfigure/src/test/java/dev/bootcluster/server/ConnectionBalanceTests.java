@@ -73,6 +73,22 @@ class ConnectionBalanceTests {
 	}
 
 	@Test
+	void aConnectionTakenAboveTheShareStaysWhileTheLeastLoadedWorkerHangsThoughAnotherMoves() throws Exception {
+		ConnectionTable table = ConnectionTable.create(this.directory.resolve("connections"));
+		ConnectionBalance taking = new ConnectionBalance(ConnectionTable.open(table.file()), 0, true, Duration.ZERO);
+		ConnectionBalance hung = new ConnectionBalance(ConnectionTable.open(table.file()), 1, true, Duration.ZERO);
+		ConnectionBalance busy = new ConnectionBalance(ConnectionTable.open(table.file()), 2, true, Duration.ZERO);
+		taking.publish(20);
+		hung.publish(3);
+		busy.publish(20);
+		assertThat(taking.awaitTurn(() -> 20, () -> true)).isTrue();
+		busy.publish(21);
+		assertThat(taking.acceptedAboveShare(21)).isFalse();
+		hung.publish(2);
+		assertThat(taking.acceptedAboveShare(21)).isTrue();
+	}
+
+	@Test
 	void aWorkerAboveItsShareHandsBackHalfItsLead() throws Exception {
 		ConnectionTable table = ConnectionTable.create(this.directory.resolve("connections"));
 		ConnectionBalance busy = new ConnectionBalance(ConnectionTable.open(table.file()), 0, true, Duration.ZERO);
