@@ -61,8 +61,17 @@ final class Rollover {
 				|| this.pending.stream().anyMatch((replacement) -> replacement.workerId() == workerId);
 	}
 
+	/**
+	 * Whether a process is the running replacement's: its new process until it is ready,
+	 * or the old one it drains. A new process that became ready is its worker id's like
+	 * any other, so that its exit meanwhile is a failure to restart.
+	 * @param run the process
+	 * @return {@code true} if the replacement decides what its events mean
+	 */
 	boolean owns(WorkerRun run) {
-		return this.active != null && (run == this.active.incoming() || run == this.active.outgoing());
+		Replacement replacement = this.active;
+		return replacement != null && (run == replacement.outgoing()
+				|| (run == replacement.incoming() && replacement.readyMillis() == null));
 	}
 
 	/**
@@ -123,7 +132,7 @@ final class Rollover {
 			replacement.drainMillis(millisSince(replacement.drainNanos()));
 			finishStep(replacement);
 		}
-		else if (run == replacement.incoming()) {
+		else if (run == replacement.incoming() && replacement.readyMillis() == null) {
 			this.active = null;
 			replacement.listener().failed(replacement, run, code);
 			next();

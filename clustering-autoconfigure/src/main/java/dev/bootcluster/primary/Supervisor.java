@@ -221,6 +221,12 @@ final class Supervisor {
 		if (slot.isRetiring() || !this.slots.contains(slot)) {
 			return;
 		}
+		WorkerRun current = slot.current();
+		if (current != null && (current.state() == WorkerState.STARTING || current.state() == WorkerState.READY)) {
+			// A reload's replacement became its process while it waited for its turn: a
+			// second one would serve beside it, outside the books.
+			return;
+		}
 		// Not above the serving workers while a reload's replacement for it starts too.
 		boolean restoring = slot.isRestoring() && this.rollover.starting(slot.id()) == null;
 		// Launched while no worker serves, before the cluster was ever ready, and not

@@ -415,6 +415,69 @@ class SupervisorTests {
 	}
 
 	@Test
+	void aReplacementKilledOnceItServesWhileTheWorkerItReplacedDrainsIsRestarted() {
+		Supervisor supervisor = supervisor(2, (id, count, start) -> {
+			FakeWorker worker = launch(id, count, start);
+			worker.drainsSlowly = true;
+			return worker;
+		});
+		CompletableFuture<Integer> exit = runUntilLaunched(supervisor, 2);
+		FakeWorker old0 = this.launched.get(0);
+		FakeWorker new0 = firstReplacementOfAReload(supervisor);
+		ready(supervisor, new0);
+		await().until(() -> old0.stopped);
+		// Serving worker 0 now, and killed before the worker it replaced has drained.
+		new0.exit.complete(137);
+		await().until(() -> this.launched.size() == 4);
+		FakeWorker restarted0 = this.launched.get(3);
+		assertThat(restarted0.id).isZero();
+		old0.exit.complete(143);
+		// The reload goes on with worker 1.
+		await().until(() -> this.launched.size() == 5);
+		FakeWorker new1 = this.launched.get(4);
+		assertThat(new1.id).isEqualTo(1);
+		ready(supervisor, restarted0);
+		ready(supervisor, new1);
+		this.launched.get(1).exit.complete(143);
+		await().until(() -> status(supervisor, new1).reload().state() == ReloadState.SUCCEEDED);
+		assertThat(status(supervisor, new1).readyInstances()).isEqualTo(2);
+		supervisor.requestShutdown();
+		this.launched.forEach((worker) -> worker.exit.complete(143));
+		assertThat(exit.join()).isZero();
+	}
+
+	@Test
+	void aRestartThatWaitedForItsTurnWhileAReloadReplacedItsWorkerStartsNoSecondProcess() {
+		// No backoff: the restart waits only for a turn to start (two at once here).
+		this.properties.getRestart().setStableUptime(Duration.ZERO);
+		this.properties.getRestart().setMinReadyTime(Duration.ZERO);
+		Supervisor supervisor = supervisor(2, this::launch);
+		CompletableFuture<Integer> exit = runUntilLaunched(supervisor, 2);
+		FakeWorker old0 = this.launched.get(0);
+		FakeWorker old1 = this.launched.get(1);
+		FakeWorker new0 = firstReplacementOfAReload(supervisor);
+		old1.exit.complete(137);
+		await().until(() -> this.launched.size() == 4);
+		FakeWorker restarted1 = this.launched.get(3);
+		assertThat(restarted1.id).isEqualTo(1);
+		// Two start now: worker 0's restart waits for its turn.
+		old0.exit.complete(137);
+		status(supervisor, new0);
+		status(supervisor, new0);
+		ready(supervisor, new0);
+		await().until(() -> this.launched.size() == 5);
+		assertThat(this.launched.get(4).id).as("the reload's replacement of worker 1").isEqualTo(1);
+		ready(supervisor, restarted1);
+		ClusterStatus status = status(supervisor, new0);
+		assertThat(this.launched).filteredOn((worker) -> worker.id == 0).containsExactly(old0, new0);
+		assertThat(status.workers()).filteredOn((worker) -> worker.id() == 0 && worker.state().isLive())
+			.singleElement()
+			.satisfies((worker) -> assertThat(worker.pid()).isEqualTo(new0.pid));
+		supervisor.requestShutdown();
+		assertThat(exit.join()).isZero();
+	}
+
+	@Test
 	void aReturnToNormalPriorityThatFailsIsTriedAgain() {
 		List<Long> returns = new CopyOnWriteArrayList<>();
 		WorkerLauncher recording = recordingNormalPriority(new CopyOnWriteArrayList<>());

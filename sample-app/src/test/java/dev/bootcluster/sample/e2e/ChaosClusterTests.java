@@ -61,7 +61,8 @@ class ChaosClusterTests {
 					}
 					catch (ConditionTimeoutException ex) {
 						throw new AssertionError("No requests served for 60 s after " + actions + " (seed " + seed
-								+ "); the cluster's last output:\n" + tail(cluster.output(), 120), ex);
+								+ "); " + diagnosis(cluster) + "; the cluster's last output:\n"
+								+ tail(cluster.output(), 120), ex);
 					}
 					actions.merge(act(cluster, random), 1, Integer::sum);
 				}
@@ -69,7 +70,14 @@ class ChaosClusterTests {
 				Http.Response scaled = whenManaged(
 						() -> Http.post(cluster.managementPort(), "/actuator/cluster/scale", "{\"instances\":\"2\"}"));
 				assertThat(scaled.status()).as(scaled.body()).isEqualTo(200);
-				await("two ready workers").atMost(Duration.ofSeconds(120)).until(() -> settled(cluster));
+				try {
+					await("two ready workers").atMost(Duration.ofSeconds(120)).until(() -> settled(cluster));
+				}
+				catch (ConditionTimeoutException ex) {
+					throw new AssertionError("Not back to two ready workers 120 s after " + actions + " (seed " + seed
+							+ "); " + diagnosis(cluster) + "; the cluster's last output:\n"
+							+ tail(cluster.output(), 120), ex);
+				}
 				int after = fresh.succeeded() + kept.succeeded();
 				await().atMost(Duration.ofSeconds(20)).until(() -> fresh.succeeded() + kept.succeeded() > after + 200);
 				fresh.stop();
@@ -114,6 +122,40 @@ class ChaosClusterTests {
 				"{\"instances\":\"" + instances + "\"}"));
 		assertThat(scale.status()).as(scale.body()).isEqualTo(200);
 		return "scale";
+	}
+
+	/**
+	 * What a failure needs to be understood: the cluster's status, its worker processes
+	 * and the shared port's sockets.
+	 */
+	private static String diagnosis(ClusterProcess cluster) {
+		StringBuilder diagnosis = new StringBuilder();
+		try {
+			diagnosis.append("the status: ").append(Http.get(cluster.managementPort(), "/actuator/cluster").body());
+		}
+		catch (IOException ex) {
+			diagnosis.append("no status (").append(ex).append(")");
+		}
+		diagnosis.append("\nworker processes ").append(cluster.workerProcesses());
+		String sockets = run("ss", "-tanp", "sport = :" + cluster.port());
+		diagnosis.append("\nthe port's sockets:\n").append(String.join("\n", sockets.lines().limit(20).toList()));
+		return diagnosis.toString();
+	}
+
+	private static String run(String... command) {
+		try {
+			Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+			String output = new String(process.getInputStream().readAllBytes());
+			process.waitFor();
+			return output;
+		}
+		catch (IOException ex) {
+			return String.join(" ", command) + ": " + ex;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new AssertionError(ex);
+		}
 	}
 
 	private static String tail(String output, int lines) {
