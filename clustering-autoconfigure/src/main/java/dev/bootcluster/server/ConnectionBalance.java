@@ -33,11 +33,9 @@ import dev.bootcluster.ipc.ConnectionTable;
  * ({@link #handBack(int, long)}): each is closed after its next response, and its
  * client's new connection goes through the balanced accept.
  * <p>
- * A worker that joins serving workers runs code its JIT compiler has not finished: it
- * serves more slowly than a worker that has served for a while, and with as many
- * connections as the others its clients would wait longest. So for a while after it opens
- * (the slow start) it counts each connection it holds as more than one: at first it holds
- * a quarter as many as the least loaded other worker, at the end as many.
+ * A worker that joins serving workers runs code its JIT compiler has not finished, so for
+ * a while after it opens it counts each connection it holds as more than one
+ * ({@link SlowStart}).
  */
 public final class ConnectionBalance {
 
@@ -50,14 +48,6 @@ public final class ConnectionBalance {
 	private static final long MAX_HAND_BACK_PAUSE_MILLIS = 3200;
 
 	private static final long MAX_HAND_BACK_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(MAX_HAND_BACK_PAUSE_MILLIS);
-
-	/**
-	 * How many connections a worker holds, against the least loaded other worker, when
-	 * its slow start begins.
-	 */
-	private static final double FIRST_SHARE = 0.25;
-
-	private static final long NOT_BEGUN = Long.MIN_VALUE;
 
 	private final ConnectionTable table;
 
@@ -84,18 +74,7 @@ public final class ConnectionBalance {
 
 	private long handBackPause = MIN_HAND_BACK_PAUSE_NANOS;
 
-	private final long slowStartNanos;
-
-	private final LongSupplier clock;
-
-	/**
-	 * When this worker published its first count ({@link System#nanoTime()}), or
-	 * {@link #NOT_BEGUN}.
-	 */
-	private volatile long slowStartBegan = NOT_BEGUN;
-
-	/** Whether the slow start is over, or there is none: every connection counts once. */
-	private volatile boolean slowStartOver;
+	private final SlowStart slowStart;
 
 	/** Whether the last count published was raised by the slow start. */
 	private boolean raisedCountPublished;
@@ -120,9 +99,7 @@ public final class ConnectionBalance {
 		this.table = table;
 		this.slot = slot;
 		this.handsBack = handsBack;
-		this.slowStartNanos = slowStart.toNanos();
-		this.clock = clock;
-		this.slowStartOver = this.slowStartNanos <= 0;
+		this.slowStart = new SlowStart(slowStart, clock);
 	}
 
 	/**
@@ -132,10 +109,8 @@ public final class ConnectionBalance {
 	 */
 	public synchronized void publish(int held) {
 		if (!this.withdrawn) {
-			if (!this.slowStartOver && this.slowStartBegan == NOT_BEGUN) {
-				this.slowStartBegan = this.clock.getAsLong();
-			}
-			int counted = countedNow(held);
+			this.slowStart.begin();
+			int counted = this.slowStart.countedNow(held);
 			this.raisedCountPublished = counted != held;
 			this.table.write(this.slot, Math.max(counted, 1));
 		}
@@ -175,7 +150,7 @@ public final class ConnectionBalance {
 		this.othersWhenWaitRanOut = -1;
 		long deadline = System.nanoTime() + MAX_WAIT_NANOS;
 		boolean waited = false;
-		while (countedNow(held.getAsInt()) > leastHeldByOthers() + 1 && keepWaiting.getAsBoolean()) {
+		while (this.slowStart.countedNow(held.getAsInt()) > leastHeldByOthers() + 1 && keepWaiting.getAsBoolean()) {
 			if (System.nanoTime() - deadline >= 0) {
 				this.othersWhenWaitRanOut = otherChanges();
 				this.leastWhenWaitRanOut = leastLoadedOther();
@@ -207,7 +182,7 @@ public final class ConnectionBalance {
 		}
 		int leastHeld = this.table.held(least);
 		return leastHeld > 0 && this.table.changes(least) != this.leastChangesWhenWaitRanOut
-				&& countedNow(held) > leastHeld + 1;
+				&& this.slowStart.countedNow(held) > leastHeld + 1;
 	}
 
 	/**
@@ -228,8 +203,8 @@ public final class ConnectionBalance {
 		if (!this.handsBack) {
 			return 0;
 		}
-		double share = share(now);
-		int lead = counted(held, share) - leastHeldByOthers();
+		double share = this.slowStart.share(now);
+		int lead = SlowStart.counted(held, share) - leastHeldByOthers();
 		if (lead <= 1) {
 			this.handBackPause = MIN_HAND_BACK_PAUSE_NANOS;
 			return 0;
@@ -240,43 +215,6 @@ public final class ConnectionBalance {
 		this.nextHandBack = now + this.handBackPause;
 		this.handBackPause = Math.min(this.handBackPause * 2, MAX_HAND_BACK_PAUSE_NANOS);
 		return Math.max(1, (int) (lead * share) / 2);
-	}
-
-	/**
-	 * The share of its connections this worker takes: during its slow start from a
-	 * quarter to all of them, evenly over its length.
-	 * @param now {@link System#nanoTime()}
-	 */
-	private double share(long now) {
-		if (this.slowStartOver) {
-			return 1;
-		}
-		long began = this.slowStartBegan;
-		if (began == NOT_BEGUN) {
-			return 1;
-		}
-		long elapsed = now - began;
-		if (elapsed >= this.slowStartNanos) {
-			this.slowStartOver = true;
-			return 1;
-		}
-		return FIRST_SHARE + (1 - FIRST_SHARE) * elapsed / this.slowStartNanos;
-	}
-
-	private int countedNow(int held) {
-		return this.slowStartOver ? held : counted(held, share(this.clock.getAsLong()));
-	}
-
-	/**
-	 * Connections as this worker counts them: each connection it holds as the inverse of
-	 * its share, the one its acceptor waits for once, so that an idle worker counts as
-	 * idle.
-	 */
-	private static int counted(int held, double share) {
-		if (share >= 1 || held <= 1) {
-			return held;
-		}
-		return (int) Math.min(Integer.MAX_VALUE - 1L, 1 + (long) Math.ceil((held - 1) / share));
 	}
 
 	private int leastHeldByOthers() {
@@ -293,10 +231,12 @@ public final class ConnectionBalance {
 	/** The other slot that takes connections and holds the fewest, or -1. */
 	private int leastLoadedOther() {
 		int least = -1;
+		int leastHeld = Integer.MAX_VALUE;
 		for (int other = 0; other < ConnectionTable.SLOTS; other++) {
 			int held = (other != this.slot) ? this.table.held(other) : 0;
-			if (held > 0 && (least < 0 || held < this.table.held(least))) {
+			if (held > 0 && held < leastHeld) {
 				least = other;
+				leastHeld = held;
 			}
 		}
 		return least;
