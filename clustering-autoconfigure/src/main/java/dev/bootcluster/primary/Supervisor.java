@@ -225,6 +225,7 @@ final class Supervisor {
 		if (current != null && (current.state() == WorkerState.STARTING || current.state() == WorkerState.READY)) {
 			// A reload's replacement became its process while it waited for its turn: a
 			// second one would serve beside it, outside the books.
+			logger.info("worker " + slot.id() + " not started again: " + current.describe() + " took its place");
 			return;
 		}
 		// Not above the serving workers while a reload's replacement for it starts too.
