@@ -64,7 +64,8 @@ final class Rollover {
 	/**
 	 * Whether a process is the running replacement's: its new process until it is ready,
 	 * or the old one it drains. A new process that became ready is its worker id's like
-	 * any other, so that its exit meanwhile is a failure to restart.
+	 * any other: if it exits while the old one drains, it is restarted like any failed
+	 * worker, and the replacement goes on.
 	 * @param run the process
 	 * @return {@code true} if the replacement decides what its events mean
 	 */

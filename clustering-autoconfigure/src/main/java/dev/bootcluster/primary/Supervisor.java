@@ -223,9 +223,10 @@ final class Supervisor {
 		}
 		WorkerRun current = slot.current();
 		if (current != null && (current.state() == WorkerState.STARTING || current.state() == WorkerState.READY)) {
-			// A reload's replacement became its process while it waited for its turn: a
-			// second one would serve beside it, outside the books.
-			logger.info("worker " + slot.id() + " not started again: " + current.describe() + " took its place");
+			// A replacement became its process while it waited for its turn: a second one
+			// would serve beside it, outside the books.
+			slot.restoring(false);
+			logger.info(current.describe() + " took its place meanwhile: its restart is dropped");
 			return;
 		}
 		// Not above the serving workers while a reload's replacement for it starts too.

@@ -4,14 +4,13 @@ import java.time.Duration;
 import java.util.function.LongSupplier;
 
 /**
- * How a worker that joins serving workers counts the connections it holds while its JIT
- * compiler catches up ({@code app.cluster.worker.slow-start}).
+ * How a worker that joins serving workers counts its connections while its JIT compiler
+ * catches up ({@code app.cluster.worker.slow-start}): as more than one each, so that it
+ * holds a quarter as many as the least loaded other worker at first and as many at the
+ * end.
  * <p>
- * Such a worker serves more slowly than one that has served for a while, and with as many
- * connections as the others its clients would wait longest. So for a while after its
- * first published count it counts each connection it holds as more than one: its share
- * grows evenly from a quarter to all of them, so that at first it holds a quarter as many
- * connections as the least loaded other worker and at the end as many.
+ * Such a worker serves more slowly than one that has served for a while: with as many
+ * connections as the others, its clients would wait longest.
  */
 final class SlowStart {
 

@@ -16,7 +16,10 @@ import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.util.unit.DataSize;
 
 import dev.bootcluster.config.ClusterProperties;
@@ -447,10 +450,10 @@ class SupervisorTests {
 	}
 
 	@Test
-	void aRestartThatWaitedForItsTurnWhileAReloadReplacedItsWorkerStartsNoSecondProcess() {
+	@ExtendWith(OutputCaptureExtension.class)
+	void aRestartThatWaitedForItsTurnWhileAReloadReplacedItsWorkerStartsNoSecondProcess(CapturedOutput output) {
 		// No backoff: the restart waits only for a turn to start (two at once here).
 		this.properties.getRestart().setStableUptime(Duration.ZERO);
-		this.properties.getRestart().setMinReadyTime(Duration.ZERO);
 		Supervisor supervisor = supervisor(2, this::launch);
 		CompletableFuture<Integer> exit = runUntilLaunched(supervisor, 2);
 		FakeWorker old0 = this.launched.get(0);
@@ -462,7 +465,8 @@ class SupervisorTests {
 		assertThat(restarted1.id).isEqualTo(1);
 		// Two start now: worker 0's restart waits for its turn.
 		old0.exit.complete(137);
-		status(supervisor, new0);
+		// Answered once the exit was handled, which queued the restart: the loop runs its
+		// next tasks in the order they were queued.
 		status(supervisor, new0);
 		ready(supervisor, new0);
 		await().until(() -> this.launched.size() == 5);
@@ -470,6 +474,7 @@ class SupervisorTests {
 		ready(supervisor, restarted1);
 		ClusterStatus status = status(supervisor, new0);
 		assertThat(this.launched).filteredOn((worker) -> worker.id == 0).containsExactly(old0, new0);
+		assertThat(output).contains("worker 0 (pid " + new0.pid + ") took its place meanwhile: its restart is dropped");
 		assertThat(status.workers()).filteredOn((worker) -> worker.id() == 0 && worker.state().isLive())
 			.singleElement()
 			.satisfies((worker) -> assertThat(worker.pid()).isEqualTo(new0.pid));

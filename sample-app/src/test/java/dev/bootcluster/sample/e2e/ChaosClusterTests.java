@@ -20,11 +20,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Two minutes of what production does to a cluster, all at once: under a load of new
- * connections and a keep-alive load, every few seconds a worker is killed (SIGKILL, as
- * the OOM killer does) or stopped from outside (SIGTERM), the cluster is reloaded or
- * scaled to one to three workers. The primary must stay up, only the requests the killed
- * workers had in flight may fail, and the primary must not leak descriptors or threads.
+ * 90 s of what production does to a cluster, all at once: under a load of new connections
+ * and a keep-alive load, every few seconds a worker is killed (SIGKILL, as the OOM killer
+ * does) or stopped from outside (SIGTERM), the cluster is reloaded or scaled to one to
+ * three workers. The primary must stay up, only the requests the killed workers had in
+ * flight may fail, and the primary must not leak descriptors or threads.
  */
 class ChaosClusterTests {
 
@@ -60,9 +60,7 @@ class ChaosClusterTests {
 							.until(() -> fresh.succeeded() + kept.succeeded() > served + 100);
 					}
 					catch (ConditionTimeoutException ex) {
-						throw new AssertionError("No requests served for 60 s after " + actions + " (seed " + seed
-								+ "); " + diagnosis(cluster) + "; the cluster's last output:\n"
-								+ tail(cluster.output(), 120), ex);
+						throw failure("No requests served for 60 s", actions, seed, cluster, ex);
 					}
 					actions.merge(act(cluster, random), 1, Integer::sum);
 				}
@@ -74,9 +72,7 @@ class ChaosClusterTests {
 					await("two ready workers").atMost(Duration.ofSeconds(120)).until(() -> settled(cluster));
 				}
 				catch (ConditionTimeoutException ex) {
-					throw new AssertionError("Not back to two ready workers 120 s after " + actions + " (seed " + seed
-							+ "); " + diagnosis(cluster) + "; the cluster's last output:\n"
-							+ tail(cluster.output(), 120), ex);
+					throw failure("Not back to two ready workers in 120 s", actions, seed, cluster, ex);
 				}
 				int after = fresh.succeeded() + kept.succeeded();
 				await().atMost(Duration.ofSeconds(20)).until(() -> fresh.succeeded() + kept.succeeded() > after + 200);
@@ -122,6 +118,12 @@ class ChaosClusterTests {
 				"{\"instances\":\"" + instances + "\"}"));
 		assertThat(scale.status()).as(scale.body()).isEqualTo(200);
 		return "scale";
+	}
+
+	private static AssertionError failure(String what, Map<String, Integer> actions, long seed, ClusterProcess cluster,
+			Throwable cause) {
+		return new AssertionError(what + " after " + actions + " (seed " + seed + "); " + diagnosis(cluster)
+				+ "\nthe cluster's last output:\n" + tail(cluster.output(), 120), cause);
 	}
 
 	/**
