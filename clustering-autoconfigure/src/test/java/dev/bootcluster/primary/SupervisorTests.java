@@ -148,11 +148,7 @@ class SupervisorTests {
 
 	@Test
 	void theSingleWorkerJobsMoveOnlyOnceTheWorkerThatRanThemReleasedThem() {
-		Supervisor supervisor = supervisor(2, (id, count, start) -> {
-			FakeWorker worker = launch(id, count, start);
-			worker.drainsSlowly = true;
-			return worker;
-		});
+		Supervisor supervisor = supervisor(2, this::launchDrainingSlowly);
 		CompletableFuture<Integer> exit = runUntilLaunched(supervisor, 2);
 		FakeWorker old0 = this.launched.get(0);
 		this.launched.forEach((worker) -> ready(supervisor, worker));
@@ -419,11 +415,7 @@ class SupervisorTests {
 
 	@Test
 	void aReplacementKilledOnceItServesWhileTheWorkerItReplacedDrainsIsRestarted() {
-		Supervisor supervisor = supervisor(2, (id, count, start) -> {
-			FakeWorker worker = launch(id, count, start);
-			worker.drainsSlowly = true;
-			return worker;
-		});
+		Supervisor supervisor = supervisor(2, this::launchDrainingSlowly);
 		CompletableFuture<Integer> exit = runUntilLaunched(supervisor, 2);
 		FakeWorker old0 = this.launched.get(0);
 		FakeWorker new0 = firstReplacementOfAReload(supervisor);
@@ -678,11 +670,7 @@ class SupervisorTests {
 
 	@Test
 	void aWorkerDrainedByAScaleDownIsStartedAgainWhenTheClusterGrowsBack() {
-		Supervisor supervisor = supervisor(2, (id, count, start) -> {
-			FakeWorker worker = launch(id, count, start);
-			worker.drainsSlowly = true;
-			return worker;
-		});
+		Supervisor supervisor = supervisor(2, this::launchDrainingSlowly);
 		CompletableFuture<Integer> exit = runUntilLaunched(supervisor, 2);
 		this.launched.forEach((worker) -> ready(supervisor, worker));
 		FakeWorker draining = this.launched.get(1);
@@ -959,6 +947,15 @@ class SupervisorTests {
 		worker.start = start;
 		worker.cpuShare = this.cpuShare;
 		this.launched.add(worker);
+		return worker;
+	}
+
+	/**
+	 * A worker that, asked to stop, exits only when the test completes its exit.
+	 */
+	private FakeWorker launchDrainingSlowly(int id, int count, WorkerLaunch.Start start) {
+		FakeWorker worker = launch(id, count, start);
+		worker.drainsSlowly = true;
 		return worker;
 	}
 
