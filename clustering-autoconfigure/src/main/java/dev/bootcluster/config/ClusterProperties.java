@@ -334,10 +334,11 @@ public class ClusterProperties {
 		/**
 		 * How long a worker that joins serving workers (a reload's replacement, a
 		 * restarted, recycled or added worker; not the first workers, which start
-		 * together) takes a growing share of the connections once ready: it counts each
-		 * connection it holds as more than one, so that at first it holds a quarter as
-		 * many as the least loaded other worker, at the end as many. Its code is not
-		 * compiled yet: with fewer connections its clients wait less, and the warm
+		 * together, nor the restart of a cluster's only worker, which has no other to
+		 * leave connections to) takes a growing share of the connections once ready: it
+		 * counts each connection it holds as more than one, so that at first it holds a
+		 * quarter as many as the least loaded other worker, at the end as many. Its code
+		 * is not compiled yet: with fewer connections its clients wait less, and the warm
 		 * workers take the rest. 0 turns it off; at most 5m.
 		 */
 		private Duration slowStart = Duration.ofSeconds(15);

@@ -95,6 +95,19 @@ final class Replacement {
 		return this.incoming;
 	}
 
+	/**
+	 * The new process's pid for a log line, saying so if it has exited since it became
+	 * ready (it is then restarted like any worker that exits).
+	 * @return the description
+	 */
+	String describeIncoming() {
+		WorkerRun run = this.incoming;
+		if (run == null) {
+			return "none";
+		}
+		return run.pid() + (run.isLive() ? "" : ", which has exited since it became ready");
+	}
+
 	long startNanos() {
 		return this.startNanos;
 	}

@@ -84,7 +84,7 @@ final class RollingReload implements Replacement.Listener {
 		}
 		updateStep(replacement);
 		logger.info("Reload " + this.id + ": worker " + replacement.workerId() + " replaced (pid "
-				+ replacement.oldPid() + " -> " + replacement.incoming().pid() + "), ready in "
+				+ replacement.oldPid() + " -> " + replacement.describeIncoming() + "), ready in "
 				+ LogFormat.seconds(replacement.readyMillis()) + ", drained in "
 				+ LogFormat.seconds(replacement.drainMillis()));
 		stepDone();

@@ -19,6 +19,7 @@ import org.springframework.boot.web.server.context.WebServerInitializedEvent;
 import org.springframework.context.ApplicationEvent;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.core.env.Environment;
 
 import dev.bootcluster.config.ClusterProperties;
 import dev.bootcluster.config.ClusterPropertiesBinder;
@@ -139,11 +140,17 @@ public final class WorkerAgent implements ApplicationListener<ApplicationEvent> 
 	}
 
 	/**
-	 * The slow start of a worker that joins workers that serve; the first workers start
-	 * together, none of them compiled.
+	 * The slow start of a worker that joins workers that serve: none for the first
+	 * workers, which start together, none of them compiled, nor for the restart of a
+	 * cluster's only worker, which has no other to leave connections to.
 	 */
-	private static Duration slowStart(WorkerLaunch launch, ClusterProperties.Worker settings) {
-		return (launch.start() != WorkerLaunch.Start.FIRST) ? settings.getSlowStart() : Duration.ZERO;
+	static Duration slowStart(WorkerLaunch launch, ClusterProperties.Worker settings) {
+		boolean joinsServingWorkers = switch (launch.start()) {
+			case FIRST -> false;
+			case ADDING -> launch.workerCount() > 1;
+			case REPLACING -> true;
+		};
+		return joinsServingWorkers ? settings.getSlowStart() : Duration.ZERO;
 	}
 
 	/**
@@ -182,10 +189,11 @@ public final class WorkerAgent implements ApplicationListener<ApplicationEvent> 
 	public void onApplicationEvent(ApplicationEvent event) {
 		if (event instanceof WebServerInitializedEvent initialized
 				&& MANAGEMENT.equals(initialized.getApplicationContext().getServerNamespace())) {
-			this.readiness.managementServer(initialized.getWebServer().getPort(),
-					initialized.getApplicationContext()
-						.getEnvironment()
-						.getProperty("management.endpoints.web.base-path", "/actuator"));
+			Environment environment = initialized.getApplicationContext().getEnvironment();
+			this.readiness.managementServer(WorkerWarmup.ManagementServer.of(initialized.getWebServer().getPort(),
+					environment.getProperty("management.server.base-path", ""),
+					environment.getProperty("management.endpoints.web.base-path", "/actuator"),
+					environment.getProperty("management.endpoints.web.path-mapping.health", "health")));
 		}
 		else if (event instanceof AvailabilityChangeEvent<?> change
 				&& change.getState() == ReadinessState.ACCEPTING_TRAFFIC) {

@@ -50,11 +50,10 @@ final class WorkerReadiness {
 
 	/**
 	 * The private management server the primary hands management connections to.
-	 * @param port its port
-	 * @param basePath {@code management.endpoints.web.base-path}
+	 * @param server its port and the path of its {@code ping} health indicator
 	 */
-	void managementServer(int port, String basePath) {
-		this.managementServer = new WorkerWarmup.ManagementServer(port, basePath);
+	void managementServer(WorkerWarmup.ManagementServer server) {
+		this.managementServer = server;
 	}
 
 	/**

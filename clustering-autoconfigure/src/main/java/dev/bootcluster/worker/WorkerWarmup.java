@@ -9,9 +9,12 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -110,20 +113,25 @@ public final class WorkerWarmup {
 	 * A worker's own management server.
 	 *
 	 * @param port its port on the loopback address
-	 * @param basePath {@code management.endpoints.web.base-path}
+	 * @param pingPath the path of its {@code ping} health indicator
 	 */
-	record ManagementServer(int port, String basePath) {
+	record ManagementServer(int port, String pingPath) {
 
 		/**
-		 * The path of the {@code ping} health indicator.
-		 * @return the path
+		 * The management server whose {@code ping} health indicator is under the given
+		 * paths.
+		 * @param port its port on the loopback address
+		 * @param serverBasePath {@code management.server.base-path}
+		 * @param endpointsBasePath {@code management.endpoints.web.base-path}
+		 * @param healthPath {@code management.endpoints.web.path-mapping.health}
+		 * @return the management server
 		 */
-		String pingPath() {
-			String base = this.basePath;
-			while (base.endsWith("/")) {
-				base = base.substring(0, base.length() - 1);
-			}
-			return base + "/health/ping";
+		static ManagementServer of(int port, String serverBasePath, String endpointsBasePath, String healthPath) {
+			String path = Stream.of(serverBasePath, endpointsBasePath, healthPath, "ping")
+				.flatMap((part) -> Arrays.stream(part.split("/")))
+				.filter((segment) -> !segment.isEmpty())
+				.collect(Collectors.joining("/", "/", ""));
+			return new ManagementServer(port, path);
 		}
 
 	}

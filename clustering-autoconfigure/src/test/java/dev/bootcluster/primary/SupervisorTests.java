@@ -414,7 +414,8 @@ class SupervisorTests {
 	}
 
 	@Test
-	void aReplacementKilledOnceItServesWhileTheWorkerItReplacedDrainsIsRestarted() {
+	@ExtendWith(OutputCaptureExtension.class)
+	void aReplacementKilledOnceItServesWhileTheWorkerItReplacedDrainsIsRestarted(CapturedOutput output) {
 		Supervisor supervisor = supervisor(2, this::launchDrainingSlowly);
 		CompletableFuture<Integer> exit = runUntilLaunched(supervisor, 2);
 		FakeWorker old0 = this.launched.get(0);
@@ -429,6 +430,8 @@ class SupervisorTests {
 		old0.exit.complete(143);
 		// The reload goes on with worker 1.
 		await().until(() -> this.launched.size() == 5);
+		assertThat(output).contains(
+				"worker 0 replaced (pid " + old0.pid + " -> " + new0.pid + ", which has exited since it became ready)");
 		FakeWorker new1 = this.launched.get(4);
 		assertThat(new1.id).isEqualTo(1);
 		ready(supervisor, restarted0);

@@ -49,11 +49,22 @@ class WorkerWarmupTests {
 
 	@Test
 	void theManagementServerIsAskedForItsPingIndicatorUnderItsBasePath() {
-		assertThat(new WorkerWarmup.ManagementServer(8081, "/actuator").pingPath()).isEqualTo("/actuator/health/ping");
-		assertThat(new WorkerWarmup.ManagementServer(8081, "/manage/").pingPath()).isEqualTo("/manage/health/ping");
-		assertThat(new WorkerWarmup.ManagementServer(8081, "").pingPath()).isEqualTo("/health/ping");
-		assertThat(new WorkerWarmup.ManagementServer(8081, "/").pingPath()).isEqualTo("/health/ping");
-		assertThat(new WorkerWarmup.ManagementServer(8081, "//").pingPath()).isEqualTo("/health/ping");
+		assertThat(pingPath("", "/actuator", "health")).isEqualTo("/actuator/health/ping");
+		assertThat(pingPath("", "/manage/", "health")).isEqualTo("/manage/health/ping");
+		assertThat(pingPath("", "", "health")).isEqualTo("/health/ping");
+		assertThat(pingPath("", "/", "health")).isEqualTo("/health/ping");
+		assertThat(pingPath("", "//", "health")).isEqualTo("/health/ping");
+	}
+
+	@Test
+	void theManagementServersOwnBasePathAndTheHealthEndpointsMappingAreHonoured() {
+		assertThat(pingPath("/admin", "/actuator", "health")).isEqualTo("/admin/actuator/health/ping");
+		assertThat(pingPath("/admin/", "/", "healthcheck")).isEqualTo("/admin/healthcheck/ping");
+		assertThat(pingPath("", "/actuator", "/probes/health/")).isEqualTo("/actuator/probes/health/ping");
+	}
+
+	private static String pingPath(String serverBasePath, String endpointsBasePath, String healthPath) {
+		return WorkerWarmup.ManagementServer.of(8081, serverBasePath, endpointsBasePath, healthPath).pingPath();
 	}
 
 }
