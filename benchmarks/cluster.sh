@@ -10,6 +10,7 @@
 #   benchmarks/cluster.sh            # 5 alternating rounds of 10 s per measurement
 #   ROUNDS=7 DURATION=20s benchmarks/cluster.sh
 #   STOPS_ONLY=1 benchmarks/cluster.sh   # only the stop trials, printed, docs left as they are
+#   MEMORY_ONLY=1 benchmarks/cluster.sh  # only the memory after the same requests, printed, docs left
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,6 +22,9 @@ SHORT_WARMUP=${SHORT_WARMUP:-4s}
 WARMUP=${WARMUP:-20s}
 CONNECTIONS=${CONNECTIONS:-32}
 STOP_TRIALS=${STOP_TRIALS:-5}
+# Memory after the same work: this many /api/data requests, then a fifth as many /api/primes.
+MEMORY_REQUESTS=${MEMORY_REQUESTS:-100000}
+SETTLE=${SETTLE:-10s}
 PORT=${PORT:-18080}
 MANAGEMENT_PORT=${MANAGEMENT_PORT:-18081}
 OUT=docs/benchmarks.md
@@ -43,9 +47,13 @@ start_app() { # plain | pinned | shared | cluster (the defaults) [extra args...]
 prepare_class_data
 declare -A results
 MODES="plain pinned shared"
-[[ -n ${STOPS_ONLY:-} ]] && ROUNDS=0
-echo "== throughput: $ROUNDS alternating rounds, $DURATION each, $CONNECTIONS connections"
-for round in $(seq 1 "$ROUNDS"); do
+require_seconds SETTLE 0 60
+((MEMORY_REQUESTS >= 1000 && MEMORY_REQUESTS <= 1000000)) ||
+	{ echo "MEMORY_REQUESTS is $MEMORY_REQUESTS; accepted: 1000 to 1000000" >&2; exit 1; }
+THROUGHPUT_ROUNDS=$ROUNDS
+[[ -n ${STOPS_ONLY:-}${MEMORY_ONLY:-} ]] && THROUGHPUT_ROUNDS=0
+echo "== throughput: $THROUGHPUT_ROUNDS alternating rounds, $DURATION each, $CONNECTIONS connections"
+for round in $(seq 1 "$THROUGHPUT_ROUNDS"); do
 	for mode in $MODES; do
 		start_app "$mode"
 		for warmup in short long; do
@@ -65,6 +73,58 @@ for round in $(seq 1 "$ROUNDS"); do
 		stop_app
 	done
 done
+
+# Memory after the same work. A timed load leaves a server that served fewer requests in it (one
+# JVM on a slow day) with a smaller heap, so each round starts the server afresh and sends it the
+# same requests however long they take; Pss and Rss right after, and SETTLE later, once the JIT
+# compiler's arenas are freed and the workers have trimmed their native heap (every 5 s).
+memory_rounds() {
+	local round mode
+	for round in $(seq 1 "$ROUNDS"); do
+		for mode in plain cluster; do
+			start_app "$mode"
+			requests /api/data "$MEMORY_REQUESTS" >/dev/null
+			requests "/api/primes?limit=20000" $((MEMORY_REQUESTS / 5)) >/dev/null
+			# shellcheck disable=SC2046
+			set -- "$APP_PID" $(worker_pids)
+			results[$mode,pss,after]+="$(memory_mb Pss "$@") "; results[$mode,rss,after]+="$(memory_mb Rss "$@") "
+			sleep "${SETTLE%s}"
+			results[$mode,pss,settled]+="$(memory_mb Pss "$@") "; results[$mode,rss,settled]+="$(memory_mb Rss "$@") "
+			echo "round $round $mode: pss ${results[$mode,pss,after]}/ settled ${results[$mode,pss,settled]}"
+			stop_app
+		done
+	done
+}
+memory_rows() {
+	local label key plain cluster
+	for key in pss,after pss,settled rss,after rss,settled; do
+		label="Pss"; [[ $key == rss,* ]] && label="Rss"
+		[[ $key == *,after ]] && label+=" right after (MB)" || label+=" $SETTLE later (MB)"
+		plain=$(m "${results[plain,$key]}"); cluster=$(m "${results[cluster,$key]}")
+		echo "| $label | $plain | $cluster | $(ratio "$cluster" "$plain") |"
+	done
+}
+echo "== memory after the same requests: $ROUNDS alternating rounds"
+if [[ -z ${STOPS_ONLY:-} ]]; then memory_rounds; fi
+memory_table() {
+	cat <<TABLE
+Memory after the same requests: each round starts the server afresh and sends it $MEMORY_REQUESTS \`/api/data\` requests, then
+$((MEMORY_REQUESTS / 5)) \`/api/primes?limit=20000\` (wrk, 2 threads, $CONNECTIONS keep-alive connections, however long they take), medians of $ROUNDS
+alternating rounds (plain, cluster, ...). Cluster = primary + 2 workers with the defaults. Pss and Rss summed over the
+processes right after the requests and $SETTLE later.
+
+| measurement | plain JVM | cluster | cluster / plain |
+|---|---|---|---|
+$(memory_rows)
+TABLE
+}
+if [[ -n ${MEMORY_ONLY:-} ]]; then
+	echo "Run on $(date -u +%Y-%m-%d) on $(machine)."
+	memory_table
+	echo
+	echo "All rounds: $(for key in "${!results[@]}"; do echo "$key: ${results[$key]}"; done | sort | paste -sd ';' | sed 's/;/; /g')."
+	exit 0
+fi
 
 # Failed requests while one worker is stopped (SIGTERM) or killed (SIGKILL) under a steady load of
 # new connections; each trial waits for the replacement to be ready before the next.
@@ -165,13 +225,16 @@ and a periodic gzip job running beside it; medians of $ROUNDS alternating rounds
 server, warms each endpoint up for $SHORT_WARMUP (short), measures, warms each up for another $WARMUP (long) and measures again.
 Plain = one JVM (\`app.cluster.enabled=false\`); pinned = primary + 2 workers, each on its own CPU (\`app.cluster.worker.cpu-affinity=on\`);
 shared = the same with \`app.cluster.worker.cpu-affinity=off\` (both workers on both CPUs, each with an \`@Offload\` thread per core). Memory: Pss and Rss summed over the
-primary and its workers (\`/proc/<pid>/smaps_rollup\`) after the long run; Pss counts a page that several processes map once.
+primary and its workers (\`/proc/<pid>/smaps_rollup\`) after the long run, so after as many requests as each served in those timed loads;
+Pss counts a page that several processes map once. The memory after the same requests follows the table.
 
 | measurement | warm-up | plain JVM | pinned | pinned / plain | shared | shared / plain |
 |---|---|---|---|---|---|---|
 $(rows)
-| Pss (MB) | | $(m "${results[plain,pss]}") | $(m "${results[pinned,pss]}") | $(ratio "$(m "${results[pinned,pss]}")" "$(m "${results[plain,pss]}")") | $(m "${results[shared,pss]}") | $(ratio "$(m "${results[shared,pss]}")" "$(m "${results[plain,pss]}")") |
-| Rss (MB) | | $(m "${results[plain,rss]}") | $(m "${results[pinned,rss]}") | $(ratio "$(m "${results[pinned,rss]}")" "$(m "${results[plain,rss]}")") | $(m "${results[shared,rss]}") | $(ratio "$(m "${results[shared,rss]}")" "$(m "${results[plain,rss]}")") |
+| Pss after the timed loads (MB) | | $(m "${results[plain,pss]}") | $(m "${results[pinned,pss]}") | $(ratio "$(m "${results[pinned,pss]}")" "$(m "${results[plain,pss]}")") | $(m "${results[shared,pss]}") | $(ratio "$(m "${results[shared,pss]}")" "$(m "${results[plain,pss]}")") |
+| Rss after the timed loads (MB) | | $(m "${results[plain,rss]}") | $(m "${results[pinned,rss]}") | $(ratio "$(m "${results[pinned,rss]}")" "$(m "${results[plain,rss]}")") | $(m "${results[shared,rss]}") | $(ratio "$(m "${results[shared,rss]}")" "$(m "${results[plain,rss]}")") |
+
+$(memory_table)
 
 All rounds: $(for key in "${!results[@]}"; do echo "$key: ${results[$key]}"; done | sort | paste -sd ';' | sed 's/;/; /g').
 

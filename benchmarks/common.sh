@@ -124,6 +124,29 @@ load() {
 	summarize "$(wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency "$@" "http://127.0.0.1:$PORT$path")"
 }
 
+# wrk PATH COUNT: COUNT requests on CONNECTIONS keep-alive connections however long they take (at
+# most 5 minutes), so that servers of different speed do the same work. Each of wrk's 2 threads
+# stops after its half; the second to stop interrupts wrk, which would otherwise wait out -d.
+# Prints the requests wrk counted.
+requests() {
+	local path=$1 count=$2 done_file
+	((count >= 2 && count <= 10000000)) || { echo "requests: $count; accepted: 2 to 10000000" >&2; exit 1; }
+	done_file=$(mktemp -p "$WORK")
+	cat >"$WORK/count.lua" <<'LUA'
+local served, limit = 0, tonumber(os.getenv("REQUESTS_PER_THREAD"))
+function response()
+	served = served + 1
+	if served == limit then
+		wrk.thread:stop()
+		os.execute('echo >>"$DONE_FILE"; [ "$(wc -l <"$DONE_FILE")" -ge 2 ] && (sleep 0.2; kill -INT $PPID 2>/dev/null) &')
+	end
+end
+LUA
+	REQUESTS_PER_THREAD=$((count / 2)) DONE_FILE=$done_file \
+		wrk -t2 -c"$CONNECTIONS" -d300s -s "$WORK/count.lua" "http://127.0.0.1:$PORT$path" |
+		awk '/ requests in / {print $1}'
+}
+
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 m() { tr ' ' '\n' <<<"$1" | grep -v '^$' | median; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
