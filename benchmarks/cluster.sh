@@ -50,6 +50,7 @@ MODES="plain pinned shared"
 require_seconds SETTLE 0 60
 ((MEMORY_REQUESTS >= 1000 && MEMORY_REQUESTS <= 1000000)) ||
 	{ echo "MEMORY_REQUESTS is $MEMORY_REQUESTS; accepted: 1000 to 1000000" >&2; exit 1; }
+[[ -n ${STOPS_ONLY:-} && -n ${MEMORY_ONLY:-} ]] && { echo "STOPS_ONLY and MEMORY_ONLY: set one at most" >&2; exit 1; }
 THROUGHPUT_ROUNDS=$ROUNDS
 [[ -n ${STOPS_ONLY:-}${MEMORY_ONLY:-} ]] && THROUGHPUT_ROUNDS=0
 echo "== throughput: $THROUGHPUT_ROUNDS alternating rounds, $DURATION each, $CONNECTIONS connections"
@@ -104,12 +105,14 @@ memory_rows() {
 		echo "| $label | $plain | $cluster | $(ratio "$cluster" "$plain") |"
 	done
 }
-echo "== memory after the same requests: $ROUNDS alternating rounds"
-if [[ -z ${STOPS_ONLY:-} ]]; then memory_rounds; fi
+if [[ -z ${STOPS_ONLY:-} ]]; then
+	echo "== memory after the same requests: $ROUNDS alternating rounds"
+	memory_rounds
+fi
 memory_table() {
 	cat <<TABLE
 Memory after the same requests: each round starts the server afresh and sends it $MEMORY_REQUESTS \`/api/data\` requests, then
-$((MEMORY_REQUESTS / 5)) \`/api/primes?limit=20000\` (wrk, 2 threads, $CONNECTIONS keep-alive connections, however long they take), medians of $ROUNDS
+$((MEMORY_REQUESTS / 5)) \`/api/primes?limit=20000\` (wrk, 2 threads, $CONNECTIONS keep-alive connections, however long they take up to 5 minutes), medians of $ROUNDS
 alternating rounds (plain, cluster, ...). Cluster = primary + 2 workers with the defaults. Pss and Rss summed over the
 processes right after the requests and $SETTLE later.
 

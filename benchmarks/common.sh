@@ -125,26 +125,38 @@ load() {
 }
 
 # wrk PATH COUNT: COUNT requests on CONNECTIONS keep-alive connections however long they take (at
-# most 5 minutes), so that servers of different speed do the same work. Each of wrk's 2 threads
-# stops after its half; the second to stop interrupts wrk, which would otherwise wait out -d.
-# Prints the requests wrk counted.
+# most 5 minutes, or the benchmark stops), so that servers of different speed do the same work.
+# Each of wrk's 2 threads stops after its half and notes it in a file; once both have, wrk is
+# interrupted, as it would otherwise wait out -d. Prints the requests wrk counted.
 requests() {
-	local path=$1 count=$2 done_file
+	local path=$1 count=$2 done_file output wrk_pid served
 	((count >= 2 && count <= 10000000)) || { echo "requests: $count; accepted: 2 to 10000000" >&2; exit 1; }
 	done_file=$(mktemp -p "$WORK")
+	output=$(mktemp -p "$WORK")
 	cat >"$WORK/count.lua" <<'LUA'
 local served, limit = 0, tonumber(os.getenv("REQUESTS_PER_THREAD"))
 function response()
 	served = served + 1
 	if served == limit then
 		wrk.thread:stop()
-		os.execute('echo >>"$DONE_FILE"; [ "$(wc -l <"$DONE_FILE")" -ge 2 ] && (sleep 0.2; kill -INT $PPID 2>/dev/null) &')
+		local done = io.open(os.getenv("DONE_FILE"), "a")
+		done:write("done\n")
+		done:close()
 	end
 end
 LUA
 	REQUESTS_PER_THREAD=$((count / 2)) DONE_FILE=$done_file \
-		wrk -t2 -c"$CONNECTIONS" -d300s -s "$WORK/count.lua" "http://127.0.0.1:$PORT$path" |
-		awk '/ requests in / {print $1}'
+		wrk -t2 -c"$CONNECTIONS" -d300s -s "$WORK/count.lua" "http://127.0.0.1:$PORT$path" >"$output" &
+	wrk_pid=$!
+	while kill -0 "$wrk_pid" 2>/dev/null && (($(wc -l <"$done_file") < 2)); do sleep 0.1; done
+	kill -INT "$wrk_pid" 2>/dev/null || true
+	wait "$wrk_pid" || true
+	served=$(awk '/ requests in / {print $1}' "$output")
+	if ((${served:-0} < count / 2 * 2)); then
+		echo "requests: wrk counted ${served:-no} of $count requests to $path within 5 minutes" >&2
+		exit 1
+	fi
+	echo "$served"
 }
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }

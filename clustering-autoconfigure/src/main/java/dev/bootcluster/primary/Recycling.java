@@ -82,9 +82,9 @@ final class Recycling implements Replacement.Listener {
 	@Override
 	public void replaced(Replacement replacement) {
 		logger.info("worker " + replacement.workerId() + " replaced (" + replacement.reason().value() + "): pid "
-				+ replacement.oldPid() + " -> " + replacement.describeIncoming() + ", ready in "
+				+ replacement.oldPid() + " -> " + replacement.incoming().pid() + ", ready in "
 				+ LogFormat.seconds(replacement.readyMillis()) + ", drained in "
-				+ LogFormat.seconds(replacement.drainMillis()));
+				+ LogFormat.seconds(replacement.drainMillis()) + replacement.incomingExitedNote());
 	}
 
 	@Override

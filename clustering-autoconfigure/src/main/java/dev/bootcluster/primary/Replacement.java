@@ -96,16 +96,13 @@ final class Replacement {
 	}
 
 	/**
-	 * The new process's pid for a log line, saying so if it has exited since it became
-	 * ready (it is then restarted like any worker that exits).
-	 * @return the description
+	 * For the end of a log line on a finished step: whether the new process has exited
+	 * since it became ready (it is then restarted like any worker that exits).
+	 * @return the note, or an empty string
 	 */
-	String describeIncoming() {
+	String incomingExitedNote() {
 		WorkerRun run = this.incoming;
-		if (run == null) {
-			return "none";
-		}
-		return run.pid() + (run.isLive() ? "" : ", which has exited since it became ready");
+		return (run != null && !run.isLive()) ? "; pid " + run.pid() + " has exited since it became ready" : "";
 	}
 
 	long startNanos() {

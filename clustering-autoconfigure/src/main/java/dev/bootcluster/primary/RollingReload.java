@@ -84,9 +84,9 @@ final class RollingReload implements Replacement.Listener {
 		}
 		updateStep(replacement);
 		logger.info("Reload " + this.id + ": worker " + replacement.workerId() + " replaced (pid "
-				+ replacement.oldPid() + " -> " + replacement.describeIncoming() + "), ready in "
+				+ replacement.oldPid() + " -> " + replacement.incoming().pid() + "), ready in "
 				+ LogFormat.seconds(replacement.readyMillis()) + ", drained in "
-				+ LogFormat.seconds(replacement.drainMillis()));
+				+ LogFormat.seconds(replacement.drainMillis()) + replacement.incomingExitedNote());
 		stepDone();
 	}
 

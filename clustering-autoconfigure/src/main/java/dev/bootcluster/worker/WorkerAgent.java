@@ -14,12 +14,12 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.availability.AvailabilityChangeEvent;
 import org.springframework.boot.availability.ReadinessState;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.boot.web.server.context.WebServerInitializedEvent;
 import org.springframework.context.ApplicationEvent;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.event.ContextClosedEvent;
-import org.springframework.core.env.Environment;
 
 import dev.bootcluster.config.ClusterProperties;
 import dev.bootcluster.config.ClusterPropertiesBinder;
@@ -189,11 +189,11 @@ public final class WorkerAgent implements ApplicationListener<ApplicationEvent> 
 	public void onApplicationEvent(ApplicationEvent event) {
 		if (event instanceof WebServerInitializedEvent initialized
 				&& MANAGEMENT.equals(initialized.getApplicationContext().getServerNamespace())) {
-			Environment environment = initialized.getApplicationContext().getEnvironment();
+			Binder binder = Binder.get(initialized.getApplicationContext().getEnvironment());
 			this.readiness.managementServer(WorkerWarmup.ManagementServer.of(initialized.getWebServer().getPort(),
-					environment.getProperty("management.server.base-path", ""),
-					environment.getProperty("management.endpoints.web.base-path", "/actuator"),
-					environment.getProperty("management.endpoints.web.path-mapping.health", "health")));
+					binder.bind("management.server.base-path", String.class).orElse(""),
+					binder.bind("management.endpoints.web.base-path", String.class).orElse("/actuator"),
+					binder.bind("management.endpoints.web.path-mapping.health", String.class).orElse("health")));
 		}
 		else if (event instanceof AvailabilityChangeEvent<?> change
 				&& change.getState() == ReadinessState.ACCEPTING_TRAFFIC) {

@@ -430,8 +430,8 @@ class SupervisorTests {
 		old0.exit.complete(143);
 		// The reload goes on with worker 1.
 		await().until(() -> this.launched.size() == 5);
-		assertThat(output).contains(
-				"worker 0 replaced (pid " + old0.pid + " -> " + new0.pid + ", which has exited since it became ready)");
+		assertThat(output).containsPattern("worker 0 replaced \\(pid " + old0.pid + " -> " + new0.pid
+				+ "\\), ready in .*, drained in .*; pid " + new0.pid + " has exited since it became ready");
 		FakeWorker new1 = this.launched.get(4);
 		assertThat(new1.id).isEqualTo(1);
 		ready(supervisor, restarted0);

@@ -24,7 +24,7 @@ class WarmupClusterTests {
 	private static final Pattern MORE_ROUNDS = Pattern
 		.compile("Warmed up with \\[[^]]*] in (\\d+) ms: \\{200=\\d+(, timed out=1)?}; (\\d+) more rounds");
 
-	private static final Pattern FIRST_READY = Pattern.compile("worker 0 \\(pid \\d+\\) ready in (\\d+\\.\\d) s");
+	private static final Pattern FIRST_READY = Pattern.compile("worker 0 \\(pid (\\d+)\\) ready in (\\d+\\.\\d) s");
 
 	@Test
 	void aWorkerServesNoClientBeforeItHasWarmedUp() throws Exception {
@@ -86,10 +86,12 @@ class WarmupClusterTests {
 	@Test
 	void theFirstWorkersWarmUpUntilCompiledBeforeTheClusterIsReadyButARestartTakesTrafficAfterItsRequests()
 			throws Exception {
+		// The management server under a base path of its own, which the warm-up honours.
 		try (ClusterProcess cluster = ClusterProcess.start("--app.cluster.instances=1",
 				"--app.cluster.worker.warmup.paths=/api/primes?limit=1000,/api/data",
 				"--app.cluster.worker.warmup.requests=1", "--app.cluster.worker.warmup.timeout=5s",
-				"--app.cluster.worker.warmup.first-workers-until-compiled=true")) {
+				"--app.cluster.worker.warmup.first-workers-until-compiled=true",
+				"--management.server.base-path=/admin")) {
 			String first = cluster.awaitReady().awaitOutput("Warmed up with").output();
 			Matcher warmup = MORE_ROUNDS.matcher(first);
 			assertThat(warmup.find()).as(first).isTrue();
@@ -100,15 +102,17 @@ class WarmupClusterTests {
 			// any order).
 			Matcher ready = FIRST_READY.matcher(first);
 			assertThat(ready.find()).as(first).isTrue();
-			assertThat(Double.parseDouble(ready.group(1)) * 1000).isGreaterThanOrEqualTo(warmupMillis - 100);
+			assertThat(Double.parseDouble(ready.group(2)) * 1000).isGreaterThanOrEqualTo(warmupMillis - 100);
 			// Its restart restores capacity that clients miss meanwhile.
-			cluster.signal(cluster.readyPid(0), "KILL");
+			cluster.signal(Long.parseLong(ready.group(1)), "KILL");
 			await("the restarted worker's warm-up").atMost(ClusterProcess.STARTUP)
 				.until(() -> cluster.output().split("Warmed up with", -1).length >= 3);
 			String restarted = cluster.output();
 			String second = restarted.substring(restarted.lastIndexOf("Warmed up with"));
-			assertThat(second).contains(": {200=2}; management server: GET /actuator/health/ping {200=1}\n")
+			assertThat(second).contains(": {200=2}; management server: GET /admin/actuator/health/ping {200=1}\n")
 				.doesNotContain("more rounds");
+			// The only worker's restart has no other worker to leave connections to.
+			assertThat(restarted).doesNotContain("holds fewer connections than the others");
 		}
 	}
 
