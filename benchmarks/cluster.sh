@@ -46,6 +46,11 @@ start_app() { # plain | pinned | shared | cluster (the defaults) [extra args...]
 
 prepare_class_data
 declare -A results
+# remember_memory MODE SUFFIX pid...: their Pss and Rss into results[MODE,pss|rss SUFFIX]
+remember_memory() {
+	local mode=$1 suffix=$2; shift 2
+	results[$mode,pss$suffix]+="$(memory_mb Pss "$@") "; results[$mode,rss$suffix]+="$(memory_mb Rss "$@") "
+}
 MODES="plain pinned shared"
 require_seconds SETTLE 0 60
 ((MEMORY_REQUESTS >= 1000 && MEMORY_REQUESTS <= 1000000)) ||
@@ -68,8 +73,7 @@ for round in $(seq 1 "$THROUGHPUT_ROUNDS"); do
 			results[$mode,$warmup,primes,rps]+="$rps "; results[$mode,$warmup,primes,p99]+="$p99 "
 		done
 		# shellcheck disable=SC2046
-		set -- "$APP_PID" $(worker_pids)
-		results[$mode,pss]+="$(memory_mb Pss "$@") "; results[$mode,rss]+="$(memory_mb Rss "$@") "
+		remember_memory "$mode" "" "$APP_PID" $(worker_pids)
 		echo "round $round $mode: short data ${results[$mode,short,data,rps]}/ primes ${results[$mode,short,primes,rps]}; long data ${results[$mode,long,data,rps]}/ primes ${results[$mode,long,primes,rps]}; pss ${results[$mode,pss]}"
 		stop_app
 	done
@@ -88,9 +92,9 @@ memory_rounds() {
 			requests "/api/primes?limit=20000" $((MEMORY_REQUESTS / 5)) >/dev/null
 			# shellcheck disable=SC2046
 			set -- "$APP_PID" $(worker_pids)
-			results[$mode,pss,after]+="$(memory_mb Pss "$@") "; results[$mode,rss,after]+="$(memory_mb Rss "$@") "
+			remember_memory "$mode" ,after "$@"
 			sleep "${SETTLE%s}"
-			results[$mode,pss,settled]+="$(memory_mb Pss "$@") "; results[$mode,rss,settled]+="$(memory_mb Rss "$@") "
+			remember_memory "$mode" ,settled "$@"
 			echo "round $round $mode: pss ${results[$mode,pss,after]}/ settled ${results[$mode,pss,settled]}"
 			stop_app
 		done

@@ -96,6 +96,17 @@ final class Replacement {
 	}
 
 	/**
+	 * Whether a process is this replacement's new one, not ready yet: until it is, the
+	 * replacement decides what its exit means (the step failed); once ready it is its
+	 * worker id's process like any other.
+	 * @param run the process
+	 * @return {@code true} if it is the new process and not ready yet
+	 */
+	boolean isStarting(WorkerRun run) {
+		return run == this.incoming && this.readyMillis == null;
+	}
+
+	/**
 	 * For the end of a log line on a finished step: whether the new process has exited
 	 * since it became ready (it is then restarted like any worker that exits).
 	 * @return the note, or an empty string

@@ -71,8 +71,7 @@ final class Rollover {
 	 */
 	boolean owns(WorkerRun run) {
 		Replacement replacement = this.active;
-		return replacement != null && (run == replacement.outgoing()
-				|| (run == replacement.incoming() && replacement.readyMillis() == null));
+		return replacement != null && (run == replacement.outgoing() || replacement.isStarting(run));
 	}
 
 	/**
@@ -133,7 +132,7 @@ final class Rollover {
 			replacement.drainMillis(millisSince(replacement.drainNanos()));
 			finishStep(replacement);
 		}
-		else if (run == replacement.incoming() && replacement.readyMillis() == null) {
+		else if (replacement.isStarting(run)) {
 			this.active = null;
 			replacement.listener().failed(replacement, run, code);
 			next();
