@@ -8,6 +8,8 @@
 #   two-cores    -XX:ActiveProcessorCount=2 in the workers: G1, more compiler threads, an offload
 #                pool of 2 threads, and (a choice of yours) no pinning
 #   no-offload   app.cluster.offload.enabled=false: the primes run on the request threads
+#   cpu-blind    app.cluster.worker.cpu-aware-balance=false: a pinned worker holds as many
+#                connections as the others even while another process takes part of its CPU
 #   no-hand-back app.cluster.worker.hand-back-connections=false: keep-alive connections stay with
 #                the worker that accepted them (until Tomcat's max-keep-alive-requests)
 #   shared       app.cluster.worker.cpu-affinity=off: both workers on both CPUs, each with an
@@ -50,7 +52,7 @@ BUSY_CPU=${BUSY_CPU:-0}
 [[ $BUSY_CPU =~ ^[01]$ ]] ||
 	{ echo "BUSY_CPU is $BUSY_CPU; accepted: 1 (a busy loop pinned to CPU 0 beside the others) or 0" >&2; exit 1; }
 ((ALONE && BUSY_CPU)) && { echo "ALONE=1 and BUSY_CPU=1 exclude each other" >&2; exit 1; }
-KNOWN_VARIANTS="plain cluster g1 two-cores no-offload no-hand-back shared floating big-young one-worker pre-warmed low-thresholds"
+KNOWN_VARIANTS="plain cluster cpu-blind g1 two-cores no-offload no-hand-back shared floating big-young one-worker pre-warmed low-thresholds"
 VARIANTS=${VARIANTS:-$KNOWN_VARIANTS}
 PORT=${PORT:-18080}
 MANAGEMENT_PORT=${MANAGEMENT_PORT:-18081}
@@ -78,6 +80,7 @@ start_variant() {
 	case $1 in
 		plain) launch "Started SampleApplication" --app.cluster.enabled=false ;;
 		cluster) launch "Cluster ready" --app.cluster.instances=2 ;;
+		cpu-blind) launch "Cluster ready" --app.cluster.instances=2 --app.cluster.worker.cpu-aware-balance=false ;;
 		g1) launch "Cluster ready" --app.cluster.instances=2 "--app.cluster.worker.jvm-args[0]=-XX:+UseG1GC" ;;
 		two-cores) launch "Cluster ready" --app.cluster.instances=2 \
 			"--app.cluster.worker.jvm-args[0]=-XX:ActiveProcessorCount=2" ;;
@@ -180,7 +183,8 @@ Produced by \`benchmarks/primes-tail.sh\` on $(date -u +%Y-%m-%d) on $(machine);
 \`/api/primes?limit=20000\` under wrk (2 threads, $CONNECTIONS keep-alive connections, $DURATION per measurement, on the same cores as
 the server), after a warm-up of $SHORT_WARMUP (short) and after $WARMUP more (long), medians of $ROUNDS alternating rounds. $beside Variants: plain = one JVM (\`app.cluster.enabled=false\`);
 cluster = primary + 2 workers with the defaults (each \`-XX:ActiveProcessorCount=1\`, so the serial collector, an \`@Offload\`
-pool of 1 thread, pinned to its CPU); g1 = the same with \`-XX:+UseG1GC\` in the workers; two-cores =
+pool of 1 thread, pinned to its CPU); cpu-blind = the same with \`app.cluster.worker.cpu-aware-balance=false\` (a pinned
+worker holds as many connections as the others while another process takes part of its CPU); g1 = the same with \`-XX:+UseG1GC\` in the workers; two-cores =
 \`-XX:ActiveProcessorCount=2\` in the workers (G1, an offload pool of 2 threads, not pinned); no-offload =
 \`app.cluster.offload.enabled=false\` (the primes run on the request threads); no-hand-back =
 \`app.cluster.worker.hand-back-connections=false\` (keep-alive connections stay with the worker that accepted them until

@@ -332,6 +332,18 @@ public class ClusterProperties {
 		private boolean handBackConnections = true;
 
 		/**
+		 * Whether a worker pinned to CPUs of its own ('cpu-affinity') holds fewer
+		 * connections while other processes take part of those CPUs: it measures every
+		 * 0.5s how much of them it could use (idle, its own or niced processes' time in
+		 * /proc/stat), smoothed, and counts each connection it holds as the inverse of
+		 * that share (at most 4), so that with half its CPU it holds about half as many
+		 * as a worker that has its CPU to itself. Off: every pinned worker holds as many
+		 * as the others however slowly it serves. Workers that are not pinned are left to
+		 * the kernel, which moves them off a busy CPU.
+		 */
+		private boolean cpuAwareBalance = true;
+
+		/**
 		 * How long a worker that joins serving workers (a reload's replacement, a
 		 * restarted, recycled or added worker; not the first workers, which start
 		 * together, nor the restart of a cluster's only worker, which has no other to
@@ -391,6 +403,14 @@ public class ClusterProperties {
 
 		public void setHandBackConnections(boolean handBackConnections) {
 			this.handBackConnections = handBackConnections;
+		}
+
+		public boolean isCpuAwareBalance() {
+			return this.cpuAwareBalance;
+		}
+
+		public void setCpuAwareBalance(boolean cpuAwareBalance) {
+			this.cpuAwareBalance = cpuAwareBalance;
 		}
 
 		public Duration getSlowStart() {

@@ -8,6 +8,7 @@ import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 
 import dev.bootcluster.ipc.ConnectionTable;
+import dev.bootcluster.os.CpuAvailability;
 
 /**
  * Evens out the connections the workers hold on the shared port.
@@ -35,7 +36,8 @@ import dev.bootcluster.ipc.ConnectionTable;
  * <p>
  * A worker that joins serving workers runs code its JIT compiler has not finished, so for
  * a while after it opens it counts each connection it holds as more than one
- * ({@link SlowStart}).
+ * ({@link SlowStart}). So does a worker pinned to a CPU that other processes take part of
+ * ({@link CpuShare}): it serves more slowly for as long as they run there.
  */
 public final class ConnectionBalance {
 
@@ -76,8 +78,10 @@ public final class ConnectionBalance {
 
 	private final SlowStart slowStart;
 
-	/** Whether the last count published was raised by the slow start. */
-	private boolean raisedCountPublished;
+	private final CpuShare cpuShare;
+
+	/** The count last published, or 0. */
+	private int published;
 
 	/**
 	 * Take part in the balance through a slot of the table the primary created.
@@ -89,10 +93,24 @@ public final class ConnectionBalance {
 	 * ({@code app.cluster.worker.slow-start}); zero for none
 	 */
 	public ConnectionBalance(ConnectionTable table, int slot, boolean handsBack, Duration slowStart) {
-		this(table, slot, handsBack, slowStart, System::nanoTime);
+		this(table, slot, handsBack, slowStart, CpuShare.WHOLE, System::nanoTime);
 	}
 
-	ConnectionBalance(ConnectionTable table, int slot, boolean handsBack, Duration slowStart, LongSupplier clock) {
+	/**
+	 * Take part in the balance as a worker pinned to CPUs of its own: while other
+	 * processes take part of them, it holds fewer connections ({@link CpuShare}).
+	 * @param table the table
+	 * @param slot this worker's slot
+	 * @param handsBack whether {@link #handBack(int, long)} hands connections back
+	 * @param slowStart how long this worker's share grows from its first published count
+	 * @param ownCpus the CPUs this worker is pinned to
+	 */
+	public ConnectionBalance(ConnectionTable table, int slot, boolean handsBack, Duration slowStart, int[] ownCpus) {
+		this(table, slot, handsBack, slowStart, new CpuShare(new CpuAvailability(ownCpus)), System::nanoTime);
+	}
+
+	ConnectionBalance(ConnectionTable table, int slot, boolean handsBack, Duration slowStart, CpuShare cpuShare,
+			LongSupplier clock) {
 		if (slot < 0 || slot >= ConnectionTable.SLOTS) {
 			throw new IllegalArgumentException("No slot " + slot + " in a table of " + ConnectionTable.SLOTS);
 		}
@@ -100,30 +118,33 @@ public final class ConnectionBalance {
 		this.slot = slot;
 		this.handsBack = handsBack;
 		this.slowStart = new SlowStart(slowStart, clock);
+		this.cpuShare = cpuShare;
 	}
 
 	/**
-	 * Publish how many connections this worker holds, counted as during its slow start
-	 * (which the first count begins); ignored once withdrawn.
+	 * Publish how many connections this worker holds, counted as its slow start (which
+	 * the first count begins) and its share of its CPUs have it; ignored once withdrawn.
 	 * @param held connections held, plus one while the acceptor takes connections
 	 */
 	public synchronized void publish(int held) {
 		if (!this.withdrawn) {
 			this.slowStart.begin();
-			int counted = this.slowStart.countedNow(held);
-			this.raisedCountPublished = counted != held;
-			this.table.write(this.slot, Math.max(counted, 1));
+			this.published = Math.max(countedNow(held), 1);
+			this.table.write(this.slot, this.published);
 		}
 	}
 
 	/**
-	 * Publish again while the count last published was raised by the slow start: as its
-	 * share grows the same connections count less, and keep-alive connections may not
-	 * open or close to publish it.
+	 * Measure this worker's share of its CPUs again when it is due, and publish again
+	 * when the same connections count differently now: keep-alive connections may neither
+	 * open nor close while its slow start's share grows or its CPU share moves. Called
+	 * periodically on one thread, once this worker has published.
 	 * @param held connections held, plus one while the acceptor takes connections
+	 * @param now {@link System#nanoTime()}
 	 */
-	public synchronized void republishDuringSlowStart(int held) {
-		if (this.raisedCountPublished) {
+	public synchronized void republish(int held, long now) {
+		this.cpuShare.refresh(now);
+		if (!this.withdrawn && this.published != 0 && Math.max(countedNow(held), 1) != this.published) {
 			publish(held);
 		}
 	}
@@ -150,7 +171,7 @@ public final class ConnectionBalance {
 		this.othersWhenWaitRanOut = -1;
 		long deadline = System.nanoTime() + MAX_WAIT_NANOS;
 		boolean waited = false;
-		while (this.slowStart.countedNow(held.getAsInt()) > leastHeldByOthers() + 1 && keepWaiting.getAsBoolean()) {
+		while (countedNow(held.getAsInt()) > leastHeldByOthers() + 1 && keepWaiting.getAsBoolean()) {
 			if (System.nanoTime() - deadline >= 0) {
 				this.othersWhenWaitRanOut = otherChanges();
 				this.leastWhenWaitRanOut = leastLoadedOther();
@@ -182,17 +203,18 @@ public final class ConnectionBalance {
 		}
 		int leastHeld = this.table.held(least);
 		return leastHeld > 0 && this.table.changes(least) != this.leastChangesWhenWaitRanOut
-				&& this.slowStart.countedNow(held) > leastHeld + 1;
+				&& countedNow(held) > leastHeld + 1;
 	}
 
 	/**
 	 * How many of its connections this worker should hand back now to even out the split:
 	 * half its lead over the least loaded worker that takes connections, when that lead
-	 * is more than one (during its slow start, the lead in connections as it counts them,
-	 * handed back in connections it holds). While the lead lasts, hand-backs are spaced
-	 * out, twice as far each time up to {@value #MAX_HAND_BACK_PAUSE_MILLIS} ms:
-	 * connections that only come back here (the other worker hangs, or its acceptor lost
-	 * the race) are not closed over and over.
+	 * is more than one (during its slow start or while other processes take part of its
+	 * CPUs, the lead in connections as it counts them, handed back in connections it
+	 * holds). While the lead lasts, hand-backs are spaced out, twice as far each time up
+	 * to {@value #MAX_HAND_BACK_PAUSE_MILLIS} ms: connections that only come back here
+	 * (the other worker hangs, or its acceptor lost the race) are not closed over and
+	 * over.
 	 * @param held connections this worker holds, less those already handed back and not
 	 * yet closed
 	 * @param now {@link System#nanoTime()}
@@ -203,7 +225,7 @@ public final class ConnectionBalance {
 		if (!this.handsBack) {
 			return 0;
 		}
-		double share = this.slowStart.share(now);
+		double share = this.slowStart.share(now) * this.cpuShare.share();
 		int lead = SlowStart.counted(held, share) - leastHeldByOthers();
 		if (lead <= 1) {
 			this.handBackPause = MIN_HAND_BACK_PAUSE_NANOS;
@@ -215,6 +237,13 @@ public final class ConnectionBalance {
 		this.nextHandBack = now + this.handBackPause;
 		this.handBackPause = Math.min(this.handBackPause * 2, MAX_HAND_BACK_PAUSE_NANOS);
 		return Math.max(1, (int) (lead * share) / 2);
+	}
+
+	/**
+	 * Connections as this worker counts them now, its slow start and CPU share applied.
+	 */
+	private int countedNow(int held) {
+		return SlowStart.counted(held, this.slowStart.shareNow() * this.cpuShare.share());
 	}
 
 	private int leastHeldByOthers() {

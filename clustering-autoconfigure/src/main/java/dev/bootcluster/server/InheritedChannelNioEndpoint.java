@@ -95,15 +95,15 @@ class InheritedChannelNioEndpoint extends ListenerFirstNioEndpoint {
 	 * Close connections above this worker's share after their next response: Tomcat
 	 * answers that response with {@code Connection: close}, as it does when a connection
 	 * reaches {@code server.tomcat.max-keep-alive-requests}, and the client's next
-	 * connection goes through the balanced accept. During the slow start this worker's
-	 * count is published again, as its share grows.
+	 * connection goes through the balanced accept. This worker's count is published again
+	 * as its slow start's share grows or its share of its CPUs moves.
 	 */
 	private void handBackExcess() {
 		ConnectionBalance balance = this.gate.balance();
 		if (balance == null || !this.gate.isOpen() || isListenerClosed()) {
 			return;
 		}
-		balance.republishDuringSlowStart((int) getConnectionCount());
+		balance.republish((int) getConnectionCount(), System.nanoTime());
 		this.handedBack.removeIf(SocketWrapperBase::isClosed);
 		int excess = balance.handBack((int) getConnectionCount() - this.handedBack.size(), System.nanoTime());
 		for (SocketWrapperBase<NioChannel> connection : getConnections()) {

@@ -70,12 +70,11 @@ final class SlowStart {
 	}
 
 	/**
-	 * Connections as the worker counts them now.
-	 * @param held connections held, plus one while the acceptor takes connections
-	 * @return the count to compare with the other workers'
+	 * The share now.
+	 * @return the share, above 0 and at most 1
 	 */
-	int countedNow(int held) {
-		return this.over ? held : counted(held, share(this.clock.getAsLong()));
+	double shareNow() {
+		return this.over ? 1 : share(this.clock.getAsLong());
 	}
 
 	/**

@@ -27,6 +27,7 @@ import dev.bootcluster.ipc.ClusterMessage;
 import dev.bootcluster.ipc.ConnectionTable;
 import dev.bootcluster.ipc.MetricsFormat;
 import dev.bootcluster.ipc.WorkerLaunch;
+import dev.bootcluster.os.CpuSet;
 import dev.bootcluster.scheduling.SingletonGate;
 import dev.bootcluster.server.AcceptGate;
 import dev.bootcluster.server.ConnectionBalance;
@@ -123,10 +124,15 @@ public final class WorkerAgent implements ApplicationListener<ApplicationEvent> 
 			return;
 		}
 		Duration slowStart = slowStart(launch, settings);
+		String cpus = settings.isCpuAwareBalance() ? launch.cpus() : null;
 		try {
+			ConnectionTable connections = ConnectionTable.open(table);
+			int slot = launch.connectionSlot();
+			boolean handsBack = settings.isHandBackConnections();
 			AcceptGate.inheritedSocket()
-				.balanceWith(new ConnectionBalance(ConnectionTable.open(table), launch.connectionSlot(),
-						settings.isHandBackConnections(), slowStart));
+				.balanceWith((cpus != null)
+						? new ConnectionBalance(connections, slot, handsBack, slowStart, CpuSet.parse(cpus))
+						: new ConnectionBalance(connections, slot, handsBack, slowStart));
 		}
 		catch (IOException | RuntimeException ex) {
 			logger.warn("Taking connections unbalanced: cannot open " + table + " (" + ex + ")");

@@ -1,5 +1,6 @@
 package dev.bootcluster.server;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -12,6 +13,7 @@ import dev.bootcluster.ipc.ConnectionTable;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.within;
 
 class ConnectionBalanceTests {
 
@@ -232,15 +234,81 @@ class ConnectionBalanceTests {
 		assertThat(table.held(1)).isEqualTo(17);
 		// Keep-alive connections neither open nor close: the count still goes down.
 		clock.addAndGet(Duration.ofSeconds(5).toNanos());
-		started.republishDuringSlowStart(5);
+		started.republish(5, clock.get());
 		assertThat(table.held(1)).isEqualTo(8);
 		clock.addAndGet(Duration.ofSeconds(5).toNanos());
-		started.republishDuringSlowStart(5);
+		started.republish(5, clock.get());
 		assertThat(table.held(1)).isEqualTo(5);
 		// Then it is not published again.
 		long changes = table.changes(1);
-		started.republishDuringSlowStart(5);
+		started.republish(5, clock.get());
 		assertThat(table.changes(1)).isEqualTo(changes);
+	}
+
+	@Test
+	void aWorkerThatGetsHalfOfItsCpuHoldsHalfAsManyConnectionsAsOneThatHasItsCpuToItself() throws Exception {
+		ConnectionTable table = ConnectionTable.create(this.directory.resolve("connections"));
+		AtomicLong clock = new AtomicLong(1_000);
+		ConnectionBalance whole = withClock(table, 0, Duration.ZERO, clock);
+		CpuShare half = new CpuShare(() -> 0.5);
+		ConnectionBalance shared = new ConnectionBalance(ConnectionTable.open(table.file()), 1, true, Duration.ZERO,
+				half, clock::get);
+		whole.publish(17);
+		shared.publish(17);
+		assertThat(table.held(1)).isEqualTo(17);
+		// Sampled every half second, the share moves half way each time: 0.75 at first.
+		shared.republish(17, clock.get());
+		assertThat(half.share()).isEqualTo(0.75);
+		assertThat(table.held(1)).isEqualTo(23);
+		assertThat(half.refresh(clock.get() + MILLIS_100)).isFalse();
+		for (int i = 0; i < 30; i++) {
+			half.refresh(clock.addAndGet(5 * MILLIS_100));
+		}
+		assertThat(half.share()).isCloseTo(0.5, within(1e-6));
+		// 16 connections count as 32: it hands back half of its lead of 16, in the
+		// connections it holds, and the one that has its CPU hands back none.
+		shared.republish(17, clock.get());
+		assertThat(table.held(1)).isEqualTo(33);
+		assertThat(shared.handBack(17, clock.get())).isEqualTo(4);
+		assertThat(whole.handBack(17, clock.get())).isZero();
+		// With 8 of the other's 16, it is even and takes one more only while the other
+		// holds 2 more than that.
+		shared.publish(9);
+		assertThat(table.held(1)).isEqualTo(17);
+		assertThat(shared.handBack(9, clock.get() + 2 * MILLIS_100)).isZero();
+		assertThat(shared.awaitTurn(() -> 9, () -> true)).isFalse();
+		assertThat(shared.awaitTurn(() -> 10, () -> true)).isTrue();
+		whole.publish(19);
+		assertThat(shared.awaitTurn(() -> 10, () -> true)).isFalse();
+	}
+
+	@Test
+	void aWorkerThatGetsLittleOfItsCpuStillTakesAQuarterOfItsShare() {
+		CpuShare none = new CpuShare(() -> 0);
+		long now = 0;
+		for (int i = 0; i < 30; i++) {
+			none.refresh(now += 5 * MILLIS_100);
+		}
+		assertThat(none.share()).isEqualTo(CpuShare.LEAST);
+	}
+
+	@Test
+	void aWorkerWhoseCpuTimesCannotBeReadTakesConnectionsAsIfItHadItsCpuToItself() {
+		AtomicLong samples = new AtomicLong();
+		CpuShare unreadable = new CpuShare(() -> {
+			if (samples.incrementAndGet() > 2) {
+				throw new IOException("gone");
+			}
+			return 0;
+		});
+		unreadable.refresh(0);
+		unreadable.refresh(5 * MILLIS_100);
+		assertThat(unreadable.share()).isEqualTo(0.25);
+		assertThat(unreadable.refresh(10 * MILLIS_100)).isTrue();
+		assertThat(unreadable.share()).isEqualTo(1);
+		// Not read again.
+		unreadable.refresh(15 * MILLIS_100);
+		assertThat(samples).hasValue(3);
 	}
 
 	@Test
@@ -252,7 +320,8 @@ class ConnectionBalanceTests {
 
 	private static ConnectionBalance withClock(ConnectionTable table, int slot, Duration slowStart, AtomicLong clock)
 			throws Exception {
-		return new ConnectionBalance(ConnectionTable.open(table.file()), slot, true, slowStart, clock::get);
+		return new ConnectionBalance(ConnectionTable.open(table.file()), slot, true, slowStart, CpuShare.WHOLE,
+				clock::get);
 	}
 
 }

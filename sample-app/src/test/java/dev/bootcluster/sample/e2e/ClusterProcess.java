@@ -292,6 +292,33 @@ final class ClusterProcess implements AutoCloseable {
 	}
 
 	/**
+	 * The CPUs a process or thread may run on ({@code Cpus_allowed_list} in its
+	 * {@code /proc} status file), if it still runs.
+	 */
+	static Optional<List<Integer>> cpusAllowed(Path status) {
+		List<String> lines;
+		try {
+			lines = Files.readAllLines(status);
+		}
+		catch (IOException ex) {
+			return Optional.empty();
+		}
+		String list = lines.stream()
+			.filter((line) -> line.startsWith("Cpus_allowed_list:"))
+			.map((line) -> line.substring(line.indexOf(':') + 1).trim())
+			.findFirst()
+			.orElseThrow();
+		List<Integer> cpus = new ArrayList<>();
+		for (String range : list.split(",")) {
+			String[] bounds = range.split("-");
+			for (int cpu = Integer.parseInt(bounds[0]); cpu <= Integer.parseInt(bounds[bounds.length - 1]); cpu++) {
+				cpus.add(cpu);
+			}
+		}
+		return Optional.of(cpus);
+	}
+
+	/**
 	 * Signal a worker while new connections keep arriving, and go on until its
 	 * replacement is ready and has served more requests.
 	 * @param workerId the worker to signal

@@ -3,13 +3,11 @@ package dev.bootcluster.sample.e2e;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,7 +23,9 @@ import static org.awaitility.Awaitility.await;
  */
 class CpuAffinityClusterTests {
 
-	private final List<Integer> twoCpus = expand(allowedList(Path.of("/proc/self/status"))).subList(0, 2);
+	private final List<Integer> twoCpus = ClusterProcess.cpusAllowed(Path.of("/proc/self/status"))
+		.orElseThrow()
+		.subList(0, 2);
 
 	@Test
 	void byDefaultEveryThreadOfAWorkerRunsOnTheWorkersCpuAcrossRestarts() throws Exception {
@@ -37,8 +37,8 @@ class CpuAffinityClusterTests {
 			for (int id = 0; id < 2; id++) {
 				assertThreadsRunOn(cluster.readyWorkers().get(id), List.of(this.twoCpus.get(id)));
 			}
-			assertThat(expand(allowedList(Path.of("/proc", String.valueOf(cluster.pid()), "status"))))
-				.isEqualTo(this.twoCpus);
+			assertThat(ClusterProcess.cpusAllowed(Path.of("/proc", String.valueOf(cluster.pid()), "status")))
+				.contains(this.twoCpus);
 			long killed = cluster.readyWorkers().get(0);
 			cluster.signal(killed, "KILL");
 			await().atMost(ClusterProcess.STARTUP).until(() -> cluster.readyWorkers().get(0) != killed);
@@ -98,41 +98,10 @@ class CpuAffinityClusterTests {
 		for (Path thread : threads) {
 			// A thread that ended since the listing (such as a compiler thread) has no
 			// status left to check.
-			String allowed = allowedList(thread.resolve("status"));
-			if (allowed != null) {
-				assertThat(expand(allowed)).as("CPUs of thread %s of worker %d", thread, pid).isEqualTo(cpus);
-			}
+			ClusterProcess.cpusAllowed(thread.resolve("status"))
+				.ifPresent((allowed) -> assertThat(allowed).as("CPUs of thread %s of worker %d", thread, pid)
+					.isEqualTo(cpus));
 		}
-	}
-
-	private static @Nullable String allowedList(Path status) {
-		try {
-			return Files.readAllLines(status)
-				.stream()
-				.filter((line) -> line.startsWith("Cpus_allowed_list:"))
-				.map((line) -> line.substring(line.indexOf(':') + 1).trim())
-				.findFirst()
-				.orElseThrow();
-		}
-		catch (NoSuchFileException ex) {
-			return null;
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-	}
-
-	private static List<Integer> expand(String list) {
-		List<Integer> cpus = new ArrayList<>();
-		for (String range : list.split(",")) {
-			String[] bounds = range.split("-");
-			int first = Integer.parseInt(bounds[0]);
-			int last = Integer.parseInt(bounds[bounds.length - 1]);
-			for (int cpu = first; cpu <= last; cpu++) {
-				cpus.add(cpu);
-			}
-		}
-		return cpus;
 	}
 
 }

@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -16,6 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -243,6 +245,55 @@ class SharedPortClusterTests {
 			}
 		}
 		return text.toString();
+	}
+
+	@Test
+	@Order(3)
+	void aWorkerWhoseCpuAnotherProcessTakesHoldsFewerConnectionsUntilItHasItsCpuAgain() throws Exception {
+		long worker0 = this.cluster.readyWorkers().get(0);
+		List<Integer> cpus = ClusterProcess.cpusAllowed(Path.of("/proc", String.valueOf(worker0), "status"))
+			.orElseThrow();
+		assumeTrue(cpus.size() < Runtime.getRuntime().availableProcessors(),
+				"worker 0 is not pinned (app.cluster.worker.cpu-affinity=auto pins 2 workers on an even number of CPUs)");
+		List<KeepAliveConnection> connections = new ArrayList<>();
+		List<Process> busyLoops = new ArrayList<>();
+		try {
+			for (int i = 0; i < BURST_CONNECTIONS; i++) {
+				connections.add(new KeepAliveConnection(this.cluster.port()));
+			}
+			askWhoServes(connections);
+			// A busy neighbour on each of worker 0's CPUs, at the same priority, for a
+			// minute at most: worker 0 cannot leave them.
+			for (int cpu : cpus) {
+				busyLoops.add(new ProcessBuilder("taskset", "-c", String.valueOf(cpu), "bash", "-c",
+						"while ((SECONDS < 60)); do :; done")
+					.start());
+			}
+			List<Map<Integer, Integer>> rounds = new ArrayList<>();
+			await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
+				rounds.add(askWhoServes(connections));
+				assertThat(rounds.get(rounds.size() - 1).getOrDefault(0, 0))
+					.as("connections per worker in each round: %s", rounds)
+					.isLessThanOrEqualTo(BURST_CONNECTIONS / 4 + 1);
+			});
+			for (Process busyLoop : busyLoops) {
+				busyLoop.destroy();
+				assertThat(busyLoop.waitFor(10, TimeUnit.SECONDS)).isTrue();
+			}
+			rounds.clear();
+			await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
+				rounds.add(askWhoServes(connections));
+				assertThat(rounds.get(rounds.size() - 1).getOrDefault(0, 0))
+					.as("connections per worker in each round: %s", rounds)
+					.isGreaterThanOrEqualTo(BURST_CONNECTIONS / 2 - 2);
+			});
+		}
+		finally {
+			busyLoops.forEach(Process::destroyForcibly);
+			for (KeepAliveConnection connection : connections) {
+				connection.close();
+			}
+		}
 	}
 
 	@Test
