@@ -333,12 +333,12 @@ public class ClusterProperties {
 
 		/**
 		 * Whether a worker pinned to CPUs of its own ('cpu-affinity') holds fewer
-		 * connections while other processes take part of those CPUs: it measures every
-		 * 0.5s how much of them it could use (idle, its own or niced processes' time in
-		 * /proc/stat), smoothed, and counts each connection it holds as the inverse of
-		 * that share (at most 4), so that with half its CPU it holds about half as many
-		 * as a worker that has its CPU to itself. Off: every pinned worker holds as many
-		 * as the others however slowly it serves. Workers that are not pinned are left to
+		 * connections while other processes take part of those CPUs: every 0.5s it
+		 * measures the share of their time they were idle or ran it (or niced processes)
+		 * in /proc/stat, smoothed, and counts each connection it holds as the inverse of
+		 * that share, at most twice, so that beside a process that keeps its CPU busy it
+		 * holds about half as many as a worker with its CPU to itself. Off: as many as
+		 * the others however slowly it serves. Workers that are not pinned are left to
 		 * the kernel, which moves them off a busy CPU.
 		 */
 		private boolean cpuAwareBalance = true;

@@ -3,19 +3,20 @@ package dev.bootcluster.os;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 /**
- * How much of some CPUs this process could have used lately: the time they were idle, ran
- * this process, or ran processes of a lower priority (a positive nice value), as a share
- * of their time. What is missing went to other processes at this process's priority or
- * above (a busy neighbour, the load generator, the hypervisor's steal), which a process
- * pinned to these CPUs cannot leave.
+ * How much of the CPUs this process is pinned to other processes left it lately: the
+ * share of their time they were idle, ran this process, or ran niced processes (while
+ * this one is not niced), read from {@code /proc/stat} and {@code /proc/self/stat}.
  * <p>
- * Read from {@code /proc/stat} (the CPUs' times) and {@code /proc/self/stat} (this
- * process's user and system time), both in clock ticks. Meant for a process pinned to the
- * CPUs it measures: on CPUs it shares with processes it does not know, the share says
- * little.
+ * What is missing went to processes at this one's priority or above (a busy neighbour,
+ * the load generator) or to the hypervisor. It is what they used, not what they would
+ * leave this process if it asked for more: beside a process that keeps a CPU busy, an
+ * idle process measures about none of it, a busy one about half.
  */
 public final class CpuAvailability {
 
@@ -25,28 +26,27 @@ public final class CpuAvailability {
 
 	private final Path selfStat;
 
-	/**
-	 * The CPUs' ticks in all, and those this process could have used, at the last sample.
-	 */
-	private long lastTotal = -1;
+	/** Whether the first sample checks that this process runs on those CPUs only. */
+	private final boolean checkPinned;
 
-	private long lastAvailable;
+	private @Nullable Times last;
 
 	/**
-	 * Measure the given CPUs.
-	 * @param cpus CPU numbers, such as this process is pinned to
+	 * Measure the CPUs this process is pinned to.
+	 * @param cpus their numbers
 	 */
 	public CpuAvailability(int[] cpus) {
-		this(cpus, Path.of("/proc/stat"), Path.of("/proc/self/stat"));
+		this(cpus, Path.of("/proc/stat"), Path.of("/proc/self/stat"), true);
 	}
 
-	CpuAvailability(int[] cpus, Path procStat, Path selfStat) {
+	CpuAvailability(int[] cpus, Path procStat, Path selfStat, boolean checkPinned) {
 		if (cpus.length == 0) {
 			throw new IllegalArgumentException("No CPU to measure");
 		}
 		this.cpus = cpus.clone();
 		this.procStat = procStat;
 		this.selfStat = selfStat;
+		this.checkPinned = checkPinned;
 	}
 
 	/**
@@ -54,35 +54,43 @@ public final class CpuAvailability {
 	 * used.
 	 * @return between 0 and 1, or -1 for the first sample or when no time has passed
 	 * @throws IOException when the times cannot be read
+	 * @throws IllegalStateException when this process is not pinned to the CPUs (checked
+	 * on the first sample)
 	 */
 	public double sample() throws IOException {
-		long[] now = times(Files.readAllLines(this.procStat), Files.readString(this.selfStat), this.cpus);
-		long total = now[0] - this.lastTotal;
-		long available = now[1] - this.lastAvailable;
-		boolean first = this.lastTotal < 0;
-		this.lastTotal = now[0];
-		this.lastAvailable = now[1];
-		if (first || total <= 0) {
+		Times last = this.last;
+		if (last == null && this.checkPinned && !Arrays.equals(CpuSet.allowed(), this.cpus)) {
+			throw new IllegalStateException("this process runs on CPUs " + CpuSet.list(CpuSet.allowed())
+					+ ", not only on CPUs " + CpuSet.list(this.cpus));
+		}
+		Times now = times(Files.readAllLines(this.procStat), Files.readString(this.selfStat), this.cpus);
+		this.last = now;
+		long total = (last != null) ? now.total() - last.total() : 0;
+		if (last == null || total <= 0) {
 			return -1;
 		}
-		return Math.max(0, Math.min(1, (double) available / total));
+		return Math.max(0, Math.min(1, (double) (now.available() - last.available()) / total));
 	}
 
 	/**
 	 * The given CPUs' ticks in all and the ticks this process could have used: idle,
-	 * waiting for I/O, running niced processes, or running this process.
+	 * waiting for I/O, running this process, or running niced processes while this one is
+	 * not niced (when it is, its own time is in that column too).
 	 */
-	static long[] times(List<String> procStat, String selfStat, int[] cpus) {
+	static Times times(List<String> procStat, String selfStat, int[] cpus) {
+		String[] self = selfFields(selfStat);
+		// Counted from 1 with the command name as field 2: utime 14, stime 15, nice 19.
+		long own = Long.parseLong(self[11]) + Long.parseLong(self[12]);
+		boolean niced = Integer.parseInt(self[16]) > 0;
 		long total = 0;
-		long available = 0;
+		long available = own;
 		int found = 0;
 		for (String line : procStat) {
 			if (!line.startsWith("cpu") || line.length() < 4 || !Character.isDigit(line.charAt(3))) {
 				continue;
 			}
 			String[] fields = line.trim().split("\\s+");
-			int cpu = Integer.parseInt(fields[0].substring(3));
-			if (!contains(cpus, cpu)) {
+			if (!contains(cpus, Integer.parseInt(fields[0].substring(3)))) {
 				continue;
 			}
 			found++;
@@ -91,7 +99,7 @@ public final class CpuAvailability {
 			for (int field = 1; field <= Math.min(8, fields.length - 1); field++) {
 				long ticks = Long.parseLong(fields[field]);
 				total += ticks;
-				if (field == 2 || field == 4 || field == 5) {
+				if ((field == 2 && !niced) || field == 4 || field == 5) {
 					available += ticks;
 				}
 			}
@@ -99,24 +107,20 @@ public final class CpuAvailability {
 		if (found != cpus.length) {
 			throw new IllegalStateException("/proc/stat lists " + found + " of CPUs " + CpuSet.list(cpus));
 		}
-		return new long[] { total, available + ownTicks(selfStat) };
+		return new Times(total, available);
 	}
 
 	/**
-	 * User and system ticks of a process from its {@code stat} line: the 14th and 15th
-	 * fields, counted from the command name in parentheses, which may hold spaces.
+	 * The fields of a {@code stat} line from the state (field 3) on, after the command
+	 * name in parentheses, which may hold spaces and parentheses.
 	 */
-	static long ownTicks(String selfStat) {
+	private static String[] selfFields(String selfStat) {
 		int end = selfStat.lastIndexOf(')');
-		if (end < 0) {
+		String[] fields = (end < 0) ? new String[0] : selfStat.substring(end + 2).trim().split("\\s+");
+		if (fields.length < 17) {
 			throw new IllegalStateException("Not a /proc/<pid>/stat line: " + selfStat);
 		}
-		// After ") ": state is field 3, utime field 14, stime field 15.
-		String[] fields = selfStat.substring(end + 2).trim().split("\\s+");
-		if (fields.length < 13) {
-			throw new IllegalStateException("Not a /proc/<pid>/stat line: " + selfStat);
-		}
-		return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+		return fields;
 	}
 
 	private static boolean contains(int[] cpus, int cpu) {
@@ -126,6 +130,12 @@ public final class CpuAvailability {
 			}
 		}
 		return false;
+	}
+
+	/**
+	 * Clock ticks of some CPUs: in all, and those this process could have used.
+	 */
+	record Times(long total, long available) {
 	}
 
 }

@@ -142,10 +142,14 @@ public final class ConnectionBalance {
 	 * @param held connections held, plus one while the acceptor takes connections
 	 * @param now {@link System#nanoTime()}
 	 */
-	public synchronized void republish(int held, long now) {
+	public void republish(int held, long now) {
+		// Outside the lock, which accepts and closed connections take to publish: the
+		// refresh reads /proc now and then.
 		this.cpuShare.refresh(now);
-		if (!this.withdrawn && this.published != 0 && Math.max(countedNow(held), 1) != this.published) {
-			publish(held);
+		synchronized (this) {
+			if (!this.withdrawn && this.published != 0 && Math.max(countedNow(held), 1) != this.published) {
+				publish(held);
+			}
 		}
 	}
 

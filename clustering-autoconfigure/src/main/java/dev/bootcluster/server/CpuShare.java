@@ -10,22 +10,22 @@ import org.jspecify.annotations.Nullable;
 import dev.bootcluster.os.CpuAvailability;
 
 /**
- * How much of its own CPUs a pinned worker gets, smoothed: the share of the connections
- * it should hold against a worker whose CPUs nothing else uses.
+ * The share of its own CPUs other processes leave a pinned worker, smoothed: it serves at
+ * that speed, so it should hold that share of the connections a worker with its CPUs to
+ * itself holds ({@link SlowStart#counted(int, double)} applies it).
  * <p>
- * A pinned worker cannot move off its CPU when another process runs there (a busy
- * neighbour, the load generator). It then serves at, say, half the speed of the other
- * workers; with as many connections as they hold, its clients wait twice as long, and the
- * cluster's tail latency is that worker's. Counting its connections as more than one each
- * ({@link SlowStart#counted(int, double)}) leaves the others more of them, as one JVM on
- * all CPUs would spread its threads.
+ * The share is never below a half: a neighbour at the same priority takes about half of a
+ * CPU from a worker that keeps it busy, and a worker that is idle beside one would
+ * measure less than it gets once it asks ({@link CpuAvailability}).
  */
 final class CpuShare {
 
 	private static final Log logger = LogFactory.getLog(CpuShare.class);
 
-	/** The least share: a worker that gets less still takes some connections. */
-	static final double LEAST = 0.25;
+	static final double LEAST = 0.5;
+
+	/** How far the smoothed measure moves from the share before the share follows. */
+	static final double STEP = 0.05;
 
 	private static final long SAMPLE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
@@ -33,6 +33,9 @@ final class CpuShare {
 	static final CpuShare WHOLE = new CpuShare((Samples) null);
 
 	private @Nullable Samples samples;
+
+	/** The samples smoothed; the refreshing thread only. */
+	private double smoothed = 1;
 
 	private volatile double share = 1;
 
@@ -59,15 +62,17 @@ final class CpuShare {
 	}
 
 	/**
-	 * Sample the CPUs again when half a second has passed since the last sample, and move
-	 * the share half way to what they gave since. Called on one thread.
+	 * Sample the CPUs again when half a second has passed since the last sample, move the
+	 * smoothed measure half way to the sample, and the share to the smoothed measure once
+	 * they differ by {@value #STEP} or more (to 1 once the measure is that close to it):
+	 * a share that moved by less would only move connections back and forth. Called on
+	 * one thread.
 	 * @param now {@link System#nanoTime()}
-	 * @return whether the share changed
 	 */
-	boolean refresh(long now) {
+	void refresh(long now) {
 		Samples samples = this.samples;
 		if (samples == null || (this.lastSample != Long.MIN_VALUE && now - this.lastSample < SAMPLE_NANOS)) {
-			return false;
+			return;
 		}
 		this.lastSample = now;
 		double sample;
@@ -75,18 +80,20 @@ final class CpuShare {
 			sample = samples.next();
 		}
 		catch (IOException | RuntimeException ex) {
-			logger.warn("Taking connections as if this worker had its CPUs to itself: cannot read their times (" + ex
-					+ ")");
+			logger.warn("Holding as many connections as the other workers however much of its CPUs other processes "
+					+ "take (" + ex.getMessage() + ")");
 			this.samples = null;
 			this.share = 1;
-			return true;
+			return;
 		}
 		if (sample < 0) {
-			return false;
+			return;
 		}
-		double previous = this.share;
-		this.share = Math.max(LEAST, Math.min(1, (previous + sample) / 2));
-		return this.share != previous;
+		this.smoothed = Math.max(LEAST, Math.min(1, (this.smoothed + sample) / 2));
+		double target = (this.smoothed > 1 - STEP) ? 1 : this.smoothed;
+		if (Math.abs(target - this.share) >= STEP || target == 1 || target == LEAST) {
+			this.share = target;
+		}
 	}
 
 	/**

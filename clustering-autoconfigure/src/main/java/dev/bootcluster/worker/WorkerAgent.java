@@ -124,14 +124,13 @@ public final class WorkerAgent implements ApplicationListener<ApplicationEvent> 
 			return;
 		}
 		Duration slowStart = slowStart(launch, settings);
-		String cpus = settings.isCpuAwareBalance() ? launch.cpus() : null;
+		int[] ownCpus = settings.isCpuAwareBalance() ? ownCpus(launch) : null;
 		try {
 			ConnectionTable connections = ConnectionTable.open(table);
 			int slot = launch.connectionSlot();
 			boolean handsBack = settings.isHandBackConnections();
 			AcceptGate.inheritedSocket()
-				.balanceWith((cpus != null)
-						? new ConnectionBalance(connections, slot, handsBack, slowStart, CpuSet.parse(cpus))
+				.balanceWith((ownCpus != null) ? new ConnectionBalance(connections, slot, handsBack, slowStart, ownCpus)
 						: new ConnectionBalance(connections, slot, handsBack, slowStart));
 		}
 		catch (IOException | RuntimeException ex) {
@@ -142,6 +141,21 @@ public final class WorkerAgent implements ApplicationListener<ApplicationEvent> 
 			logger.info("Once ready, this worker holds fewer connections than the others for "
 					+ ClusterPropertiesBinder.display(slowStart)
 					+ ", a quarter as many at first (app.cluster.worker.slow-start)");
+		}
+	}
+
+	/**
+	 * The CPUs the primary pins this worker to, if any ({@code cpu-affinity}); the
+	 * balance checks that the worker runs on them before it measures them.
+	 */
+	private static int @Nullable [] ownCpus(WorkerLaunch launch) {
+		String cpus = launch.cpus();
+		try {
+			return (cpus != null) ? CpuSet.parse(cpus) : null;
+		}
+		catch (IllegalArgumentException ex) {
+			// Moving to them fails the same way, and the worker serves on all CPUs.
+			return null;
 		}
 	}
 

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,7 +18,10 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
+
+import dev.bootcluster.os.CpuSet;
 
 import static org.awaitility.Awaitility.await;
 
@@ -300,22 +304,18 @@ final class ClusterProcess implements AutoCloseable {
 		try {
 			lines = Files.readAllLines(status);
 		}
-		catch (IOException ex) {
+		catch (NoSuchFileException ex) {
 			return Optional.empty();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
 		}
 		String list = lines.stream()
 			.filter((line) -> line.startsWith("Cpus_allowed_list:"))
 			.map((line) -> line.substring(line.indexOf(':') + 1).trim())
 			.findFirst()
 			.orElseThrow();
-		List<Integer> cpus = new ArrayList<>();
-		for (String range : list.split(",")) {
-			String[] bounds = range.split("-");
-			for (int cpu = Integer.parseInt(bounds[0]); cpu <= Integer.parseInt(bounds[bounds.length - 1]); cpu++) {
-				cpus.add(cpu);
-			}
-		}
-		return Optional.of(cpus);
+		return Optional.of(IntStream.of(CpuSet.parse(list)).boxed().toList());
 	}
 
 	/**
