@@ -78,7 +78,10 @@ public final class CpuAvailability {
 	 * not niced (when it is, its own time is in that column too).
 	 */
 	static Times times(List<String> procStat, String selfStat, int[] cpus) {
-		String[] self = selfFields(selfStat);
+		String[] self = StatLine.fieldsFromState(selfStat);
+		if (self.length < 17) {
+			throw new IllegalStateException("Not a /proc/<pid>/stat line: " + selfStat);
+		}
 		// Counted from 1 with the command name as field 2: utime 14, stime 15, nice 19.
 		long own = Long.parseLong(self[11]) + Long.parseLong(self[12]);
 		boolean niced = Integer.parseInt(self[16]) > 0;
@@ -108,19 +111,6 @@ public final class CpuAvailability {
 			throw new IllegalStateException("/proc/stat lists " + found + " of CPUs " + CpuSet.list(cpus));
 		}
 		return new Times(total, available);
-	}
-
-	/**
-	 * The fields of a {@code stat} line from the state (field 3) on, after the command
-	 * name in parentheses, which may hold spaces and parentheses.
-	 */
-	private static String[] selfFields(String selfStat) {
-		int end = selfStat.lastIndexOf(')');
-		String[] fields = (end < 0) ? new String[0] : selfStat.substring(end + 2).trim().split("\\s+");
-		if (fields.length < 17) {
-			throw new IllegalStateException("Not a /proc/<pid>/stat line: " + selfStat);
-		}
-		return fields;
 	}
 
 	private static boolean contains(int[] cpus, int cpu) {

@@ -80,9 +80,7 @@ public final class Niceness {
 	 * command name in parentheses, which may itself hold spaces.
 	 */
 	static int fromStat(Path stat) throws IOException {
-		String line = Files.readString(stat);
-		String[] fields = line.substring(line.lastIndexOf(')') + 2).split(" ");
-		return Integer.parseInt(fields[19 - 3]);
+		return Integer.parseInt(StatLine.fieldsFromState(Files.readString(stat))[19 - 3]);
 	}
 
 	static boolean hasCapability(String status, int capability) {

@@ -57,11 +57,8 @@ public final class ProcessState {
 	}
 
 	static @Nullable Character stateOf(String stat) {
-		int end = stat.lastIndexOf(')');
-		if (end < 0 || end + 2 >= stat.length()) {
-			return null;
-		}
-		return stat.charAt(end + 2);
+		String[] fields = StatLine.fieldsFromState(stat);
+		return (fields.length > 0 && !fields[0].isEmpty()) ? fields[0].charAt(0) : null;
 	}
 
 }
