@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Where the CPU goes right after a start: one plain JVM against the 2-worker cluster whose first
-# workers take traffic after their warm-up requests (quick) and the default one whose first
-# workers warm up until their JIT compiler settles before the cluster is ready (warm), in
+# workers take traffic after their warm-up requests (quick), the default one whose first
+# workers warm up until their JIT compiler settles before the cluster is ready (warm) and, when
+# MODES names it, the same with THOROUGH_REQUESTS rounds of warm-up requests first (thorough), in
 # alternating rounds. Each round starts the server (the time to ready is taken from its log),
 # warms up /api/data and /api/primes?limit=20000 for SHORT_WARMUP each, measures /api/data, then
 # measures /api/primes (keep-alive wrk, 2 threads, CONNECTIONS) while summing the CPU time of every
@@ -12,6 +13,7 @@
 #
 #   benchmarks/jit-cpu.sh
 #   ROUNDS=5 benchmarks/jit-cpu.sh
+#   MODES="plain warm thorough" THOROUGH_REQUESTS=3000 benchmarks/jit-cpu.sh   # more warm-up requests
 #   PATH=/usr/lib/jvm/temurin-25-jdk-amd64/bin:$PATH benchmarks/jit-cpu.sh   # on another JDK
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,6 +22,8 @@ ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-10s}
 SHORT_WARMUP=${SHORT_WARMUP:-4s}
 CONNECTIONS=${CONNECTIONS:-32}
+# thorough: the first workers' warm-up sends each path this many times before it waits for the JIT
+THOROUGH_REQUESTS=${THOROUGH_REQUESTS:-3000}
 PORT=${PORT:-18080}
 MANAGEMENT_PORT=${MANAGEMENT_PORT:-18081}
 OUT=docs/jit-cpu.md
@@ -29,14 +33,23 @@ source benchmarks/common.sh
 trap finish EXIT
 require_seconds DURATION 5 60
 require_seconds SHORT_WARMUP 1 60
+((THOROUGH_REQUESTS >= 1 && THOROUGH_REQUESTS <= 10000)) ||
+	{ echo "THOROUGH_REQUESTS is $THOROUGH_REQUESTS; accepted: 1 to 10000 (app.cluster.worker.warmup.requests)" >&2; exit 1; }
 ((ROUNDS >= 1 && ROUNDS <= 10)) || { echo "ROUNDS is $ROUNDS; accepted: 1 to 10" >&2; exit 1; }
+MODES=${MODES:-plain quick warm}
+for mode in $MODES; do
+	[[ $mode =~ ^(plain|quick|warm|thorough)$ ]] || { echo "MODES holds $mode; accepted: plain quick warm thorough" >&2; exit 1; }
+done
+[[ " $MODES " == *" plain "* ]] || { echo "MODES is '$MODES'; it must hold plain, the one JVM the ratios divide by" >&2; exit 1; }
 start_companions
 
-start_app() { # plain | quick | warm
+start_app() { # plain | quick | warm | thorough
 	case $1 in
 		plain) launch "Started SampleApplication" --app.cluster.enabled=false ;;
 		quick) launch "Cluster ready" --app.cluster.instances=2 --app.cluster.worker.warmup.first-workers-until-compiled=false ;;
 		warm) launch "Cluster ready" --app.cluster.instances=2 ;;
+		thorough) launch "Cluster ready" --app.cluster.instances=2 --app.cluster.worker.warmup.requests="$THOROUGH_REQUESTS" \
+			--app.cluster.worker.warmup.timeout=50s ;;
 	esac
 }
 
@@ -93,7 +106,6 @@ measured_load() { # path pid...
 
 prepare_class_data
 declare -A results
-MODES="plain quick warm"
 echo "== $ROUNDS alternating rounds"
 for round in $(seq 1 "$ROUNDS"); do
 	# Each round starts with the next mode, so that none always follows the same one.
@@ -123,6 +135,7 @@ label() {
 		plain) echo "one JVM" ;;
 		quick) echo "cluster, first workers take traffic after their requests" ;;
 		warm) echo "cluster, first workers warm up until compiled (default)" ;;
+		thorough) echo "cluster, the same with $THOROUGH_REQUESTS rounds of warm-up requests (timeout 50 s)" ;;
 	esac
 }
 
