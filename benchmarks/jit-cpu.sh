@@ -2,8 +2,10 @@
 # Where the CPU goes right after a start: one plain JVM against the 2-worker cluster whose first
 # workers take traffic after their warm-up requests (quick), the default one whose first
 # workers warm up until their JIT compiler settles before the cluster is ready (warm) and, when
-# MODES names it, the same with THOROUGH_REQUESTS rounds of warm-up requests first (thorough), in
-# alternating rounds. Each round starts the server (the time to ready is taken from its log),
+# MODES names it, the same with THOROUGH_REQUESTS rounds of warm-up requests first (thorough)
+# and the default one whose workers' C2 compiler threads get nice COMPILER_NICE once it is ready
+# (boosted; root or CAP_SYS_NICE: a measurement of what a compiler ahead of the requests would
+# buy, not a feature of the cluster), in alternating rounds. Each round starts the server (the time to ready is taken from its log),
 # warms up /api/data and /api/primes?limit=20000 for SHORT_WARMUP each, measures /api/data, then
 # measures /api/primes (keep-alive wrk, 2 threads, CONNECTIONS) while summing the CPU time of every
 # thread of the server's processes by thread name (/proc/<pid>/task/<tid>/stat), as
@@ -14,6 +16,7 @@
 #   benchmarks/jit-cpu.sh
 #   ROUNDS=5 benchmarks/jit-cpu.sh
 #   MODES="plain warm thorough" THOROUGH_REQUESTS=3000 benchmarks/jit-cpu.sh   # more warm-up requests
+#   MODES="plain warm boosted" COMPILER_NICE=-5 benchmarks/jit-cpu.sh              # compiler ahead
 #   PATH=/usr/lib/jvm/temurin-25-jdk-amd64/bin:$PATH benchmarks/jit-cpu.sh   # on another JDK
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,6 +27,8 @@ SHORT_WARMUP=${SHORT_WARMUP:-4s}
 CONNECTIONS=${CONNECTIONS:-32}
 # thorough: the first workers' warm-up sends each path this many times before it waits for the JIT
 THOROUGH_REQUESTS=${THOROUGH_REQUESTS:-3000}
+# boosted: the nice of the workers' C2 compiler threads once the cluster is ready (the rest stay at 0)
+COMPILER_NICE=${COMPILER_NICE:--5}
 PORT=${PORT:-18080}
 MANAGEMENT_PORT=${MANAGEMENT_PORT:-18081}
 OUT=docs/jit-cpu.md
@@ -35,21 +40,39 @@ require_seconds DURATION 5 60
 require_seconds SHORT_WARMUP 1 60
 ((THOROUGH_REQUESTS >= 1 && THOROUGH_REQUESTS <= 10000)) ||
 	{ echo "THOROUGH_REQUESTS is $THOROUGH_REQUESTS; accepted: 1 to 10000 (app.cluster.worker.warmup.requests)" >&2; exit 1; }
+((COMPILER_NICE >= -20 && COMPILER_NICE <= -1)) ||
+	{ echo "COMPILER_NICE is $COMPILER_NICE; accepted: -20 to -1" >&2; exit 1; }
 ((ROUNDS >= 1 && ROUNDS <= 10)) || { echo "ROUNDS is $ROUNDS; accepted: 1 to 10" >&2; exit 1; }
 MODES=${MODES:-plain quick warm}
 for mode in $MODES; do
-	[[ $mode =~ ^(plain|quick|warm|thorough)$ ]] || { echo "MODES holds $mode; accepted: plain quick warm thorough" >&2; exit 1; }
+	[[ $mode =~ ^(plain|quick|warm|thorough|boosted)$ ]] ||
+		{ echo "MODES holds $mode; accepted: plain quick warm thorough boosted" >&2; exit 1; }
 done
 [[ " $MODES " == *" plain "* ]] || { echo "MODES is '$MODES'; it must hold plain, the one JVM the ratios divide by" >&2; exit 1; }
 start_companions
 
-start_app() { # plain | quick | warm | thorough
+# Gives every worker's C2 compiler thread the nice COMPILER_NICE; stops the benchmark when it may not.
+boost_compilers() {
+	local pid task boosted=0
+	for pid in $(worker_pids); do
+		for task in /proc/"$pid"/task/*; do
+			[[ $(cat "$task/comm" 2>/dev/null) == "C2 Compiler"* ]] || continue
+			renice -n "$COMPILER_NICE" -p "${task##*/}" >/dev/null ||
+				{ echo "renice of thread ${task##*/} failed: boosted needs root or CAP_SYS_NICE" >&2; exit 1; }
+			boosted=$((boosted + 1))
+		done
+	done
+	((boosted > 0)) || { echo "boosted: no C2 compiler thread found in the workers" >&2; exit 1; }
+}
+
+start_app() { # plain | quick | warm | thorough | boosted
 	case $1 in
 		plain) launch "Started SampleApplication" --app.cluster.enabled=false ;;
 		quick) launch "Cluster ready" --app.cluster.instances=2 --app.cluster.worker.warmup.first-workers-until-compiled=false ;;
 		warm) launch "Cluster ready" --app.cluster.instances=2 ;;
 		thorough) launch "Cluster ready" --app.cluster.instances=2 --app.cluster.worker.warmup.requests="$THOROUGH_REQUESTS" \
 			--app.cluster.worker.warmup.timeout=50s ;;
+		boosted) launch "Cluster ready" --app.cluster.instances=2 && boost_compilers ;;
 	esac
 }
 
@@ -136,6 +159,7 @@ label() {
 		quick) echo "cluster, first workers take traffic after their requests" ;;
 		warm) echo "cluster, first workers warm up until compiled (default)" ;;
 		thorough) echo "cluster, the same with $THOROUGH_REQUESTS rounds of warm-up requests (timeout 50 s)" ;;
+		boosted) echo "cluster, the default with its C2 compiler threads at nice $COMPILER_NICE once ready" ;;
 	esac
 }
 
