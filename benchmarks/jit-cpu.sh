@@ -2,10 +2,11 @@
 # Where the CPU goes right after a start: one plain JVM against the 2-worker cluster whose first
 # workers take traffic after their warm-up requests (quick), the default one whose first
 # workers warm up until their JIT compiler settles before the cluster is ready (warm) and, when
-# MODES names it, the same with THOROUGH_REQUESTS rounds of warm-up requests first (thorough)
+# MODES names them, the same with THOROUGH_REQUESTS rounds of warm-up requests first (thorough)
 # and the default one whose workers' C2 compiler threads get nice COMPILER_NICE once it is ready
 # (boosted; root or CAP_SYS_NICE: a measurement of what a compiler ahead of the requests would
-# buy, not a feature of the cluster), in alternating rounds. Each round starts the server (the time to ready is taken from its log),
+# buy, not a feature of the cluster), in alternating rounds. Each round starts the server (the
+# time to ready is taken from its log),
 # warms up /api/data and /api/primes?limit=20000 for SHORT_WARMUP each, measures /api/data, then
 # measures /api/primes (keep-alive wrk, 2 threads, CONNECTIONS) while summing the CPU time of every
 # thread of the server's processes by thread name (/proc/<pid>/task/<tid>/stat), as
