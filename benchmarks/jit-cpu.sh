@@ -5,7 +5,9 @@
 # MODES names them, the same with THOROUGH_REQUESTS rounds of warm-up requests first (thorough)
 # and the default one whose workers' C2 compiler threads get nice COMPILER_NICE once it is ready
 # (boosted; root or CAP_SYS_NICE: a measurement of what a compiler ahead of the requests would
-# buy, not a feature of the cluster), in alternating rounds. Each round starts the server (the
+# buy, not a feature of the cluster) and the default one whose workers compile after
+# COMPILE_SCALING times HotSpot's call counts (scaled: each worker sees 1/2 of the traffic, so 0.5
+# compiles after as much of it as one JVM does), in alternating rounds. Each round starts the server (the
 # time to ready is taken from its log),
 # warms up /api/data and /api/primes?limit=20000 for SHORT_WARMUP each, measures /api/data, then
 # measures /api/primes (keep-alive wrk, 2 threads, CONNECTIONS) while summing the CPU time of every
@@ -18,6 +20,7 @@
 #   ROUNDS=5 benchmarks/jit-cpu.sh
 #   MODES="plain warm thorough" THOROUGH_REQUESTS=3000 benchmarks/jit-cpu.sh   # more warm-up requests
 #   MODES="plain warm boosted" COMPILER_NICE=-5 benchmarks/jit-cpu.sh              # compiler ahead
+#   MODES="plain warm scaled" COMPILE_SCALING=0.5 benchmarks/jit-cpu.sh          # compile sooner
 #   PATH=/usr/lib/jvm/temurin-25-jdk-amd64/bin:$PATH benchmarks/jit-cpu.sh   # on another JDK
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,6 +33,8 @@ CONNECTIONS=${CONNECTIONS:-32}
 THOROUGH_REQUESTS=${THOROUGH_REQUESTS:-3000}
 # boosted: the nice of the workers' C2 compiler threads once the cluster is ready (the rest stay at 0)
 COMPILER_NICE=${COMPILER_NICE:--5}
+# scaled: the workers' -XX:CompileThresholdScaling
+COMPILE_SCALING=${COMPILE_SCALING:-0.5}
 PORT=${PORT:-18080}
 MANAGEMENT_PORT=${MANAGEMENT_PORT:-18081}
 OUT=docs/jit-cpu.md
@@ -43,11 +48,13 @@ require_seconds SHORT_WARMUP 1 60
 	{ echo "THOROUGH_REQUESTS is $THOROUGH_REQUESTS; accepted: 1 to 10000 (app.cluster.worker.warmup.requests)" >&2; exit 1; }
 ((COMPILER_NICE >= -20 && COMPILER_NICE <= -1)) ||
 	{ echo "COMPILER_NICE is $COMPILER_NICE; accepted: -20 to -1" >&2; exit 1; }
+[[ $COMPILE_SCALING =~ ^(0\.[1-9][0-9]?|1(\.0)?)$ ]] ||
+	{ echo "COMPILE_SCALING is $COMPILE_SCALING; accepted: 0.1 to 1.0, two decimals at most" >&2; exit 1; }
 ((ROUNDS >= 1 && ROUNDS <= 10)) || { echo "ROUNDS is $ROUNDS; accepted: 1 to 10" >&2; exit 1; }
 MODES=${MODES:-plain quick warm}
 for mode in $MODES; do
-	[[ $mode =~ ^(plain|quick|warm|thorough|boosted)$ ]] ||
-		{ echo "MODES holds $mode; accepted: plain quick warm thorough boosted" >&2; exit 1; }
+	[[ $mode =~ ^(plain|quick|warm|thorough|boosted|scaled)$ ]] ||
+		{ echo "MODES holds $mode; accepted: plain quick warm thorough boosted scaled" >&2; exit 1; }
 done
 [[ " $MODES " == *" plain "* ]] || { echo "MODES is '$MODES'; it must hold plain, the one JVM the ratios divide by" >&2; exit 1; }
 start_companions
@@ -66,7 +73,7 @@ boost_compilers() {
 	((boosted > 0)) || { echo "boosted: no C2 compiler thread found in the workers" >&2; exit 1; }
 }
 
-start_app() { # plain | quick | warm | thorough | boosted
+start_app() { # plain | quick | warm | thorough | boosted | scaled
 	case $1 in
 		plain) launch "Started SampleApplication" --app.cluster.enabled=false ;;
 		quick) launch "Cluster ready" --app.cluster.instances=2 --app.cluster.worker.warmup.first-workers-until-compiled=false ;;
@@ -74,6 +81,8 @@ start_app() { # plain | quick | warm | thorough | boosted
 		thorough) launch "Cluster ready" --app.cluster.instances=2 --app.cluster.worker.warmup.requests="$THOROUGH_REQUESTS" \
 			--app.cluster.worker.warmup.timeout=50s ;;
 		boosted) launch "Cluster ready" --app.cluster.instances=2 && boost_compilers ;;
+		scaled) launch "Cluster ready" --app.cluster.instances=2 \
+			--app.cluster.worker.jvm-args=-XX:CompileThresholdScaling="$COMPILE_SCALING" ;;
 	esac
 }
 
@@ -161,6 +170,7 @@ label() {
 		warm) echo "cluster, first workers warm up until compiled (default)" ;;
 		thorough) echo "cluster, the same with $THOROUGH_REQUESTS rounds of warm-up requests (timeout 50 s)" ;;
 		boosted) echo "cluster, the default with its C2 compiler threads at nice $COMPILER_NICE once ready" ;;
+		scaled) echo "cluster, the default with -XX:CompileThresholdScaling=$COMPILE_SCALING in its workers" ;;
 	esac
 }
 
