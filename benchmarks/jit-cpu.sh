@@ -5,7 +5,8 @@
 # MODES names them, the same with THOROUGH_REQUESTS rounds of warm-up requests first (thorough)
 # and the default one whose workers' C2 compiler threads get nice COMPILER_NICE once it is ready
 # (boosted; root or CAP_SYS_NICE: a measurement of what a compiler ahead of the requests would
-# buy, not a feature of the cluster) and the default one whose workers compile after
+# buy, not a feature of the cluster; without the head start below), the default one without its
+# first workers' compiler head start (nohead) and the default one whose workers compile after
 # COMPILE_SCALING times HotSpot's call counts (scaled: each worker sees 1/2 of the traffic, so 0.5
 # compiles after as much of it as one JVM does), in alternating rounds. Each round starts the server (the
 # time to ready is taken from its log),
@@ -20,6 +21,7 @@
 #   ROUNDS=5 benchmarks/jit-cpu.sh
 #   MODES="plain warm thorough" THOROUGH_REQUESTS=3000 benchmarks/jit-cpu.sh   # more warm-up requests
 #   MODES="plain warm boosted" COMPILER_NICE=-5 benchmarks/jit-cpu.sh              # compiler ahead
+#   MODES="plain warm nohead" benchmarks/jit-cpu.sh                               # compiler head start
 #   MODES="plain warm scaled" COMPILE_SCALING=0.5 benchmarks/jit-cpu.sh          # compile sooner
 #   PATH=/usr/lib/jvm/temurin-25-jdk-amd64/bin:$PATH benchmarks/jit-cpu.sh   # on another JDK
 set -euo pipefail
@@ -53,19 +55,19 @@ require_seconds SHORT_WARMUP 1 60
 ((ROUNDS >= 1 && ROUNDS <= 10)) || { echo "ROUNDS is $ROUNDS; accepted: 1 to 10" >&2; exit 1; }
 MODES=${MODES:-plain quick warm}
 for mode in $MODES; do
-	[[ $mode =~ ^(plain|quick|warm|thorough|boosted|scaled)$ ]] ||
-		{ echo "MODES holds $mode; accepted: plain quick warm thorough boosted scaled" >&2; exit 1; }
+	[[ $mode =~ ^(plain|quick|warm|nohead|thorough|boosted|scaled)$ ]] ||
+		{ echo "MODES holds $mode; accepted: plain quick warm nohead thorough boosted scaled" >&2; exit 1; }
 done
 [[ " $MODES " == *" plain "* ]] || { echo "MODES is '$MODES'; it must hold plain, the one JVM the ratios divide by" >&2; exit 1; }
 start_companions
 
-# Gives every worker's C2 compiler thread the nice COMPILER_NICE; stops the benchmark when it may not.
-boost_compilers() {
+# Gives every worker's C2 compiler thread the given nice; stops the benchmark when it may not.
+renice_compilers() { # nice
 	local pid task boosted=0
 	for pid in $(worker_pids); do
 		for task in /proc/"$pid"/task/*; do
 			[[ $(cat "$task/comm" 2>/dev/null) == "C2 Compiler"* ]] || continue
-			renice -n "$COMPILER_NICE" -p "${task##*/}" >/dev/null ||
+			renice -n "$1" -p "${task##*/}" >/dev/null ||
 				{ echo "renice of thread ${task##*/} failed: boosted needs root or CAP_SYS_NICE" >&2; exit 1; }
 			boosted=$((boosted + 1))
 		done
@@ -73,14 +75,16 @@ boost_compilers() {
 	((boosted > 0)) || { echo "boosted: no C2 compiler thread found in the workers" >&2; exit 1; }
 }
 
-start_app() { # plain | quick | warm | thorough | boosted | scaled
+start_app() { # plain | quick | warm | nohead | thorough | boosted | scaled
 	case $1 in
 		plain) launch "Started SampleApplication" --app.cluster.enabled=false ;;
 		quick) launch "Cluster ready" --app.cluster.instances=2 --app.cluster.worker.warmup.first-workers-until-compiled=false ;;
 		warm) launch "Cluster ready" --app.cluster.instances=2 ;;
 		thorough) launch "Cluster ready" --app.cluster.instances=2 --app.cluster.worker.warmup.requests="$THOROUGH_REQUESTS" \
 			--app.cluster.worker.warmup.timeout=50s ;;
-		boosted) launch "Cluster ready" --app.cluster.instances=2 && boost_compilers ;;
+		nohead) launch "Cluster ready" --app.cluster.instances=2 --app.cluster.worker.warmup.compiler-head-start=0 ;;
+		boosted) launch "Cluster ready" --app.cluster.instances=2 --app.cluster.worker.warmup.compiler-head-start=0 &&
+			renice_compilers "$COMPILER_NICE" ;;
 		scaled) launch "Cluster ready" --app.cluster.instances=2 \
 			--app.cluster.worker.jvm-args=-XX:CompileThresholdScaling="$COMPILE_SCALING" ;;
 	esac
@@ -167,9 +171,10 @@ label() {
 	case $1 in
 		plain) echo "one JVM" ;;
 		quick) echo "cluster, first workers take traffic after their requests" ;;
-		warm) echo "cluster, first workers warm up until compiled (default)" ;;
+		warm) echo "cluster, first workers warm up until compiled, compiler head start 10 s (default)" ;;
 		thorough) echo "cluster, the same with $THOROUGH_REQUESTS rounds of warm-up requests (timeout 50 s)" ;;
-		boosted) echo "cluster, the default with its C2 compiler threads at nice $COMPILER_NICE once ready" ;;
+		boosted) echo "cluster, no head start, its C2 compiler threads at nice $COMPILER_NICE once ready" ;;
+		nohead) echo "cluster, the default without its first workers' compiler head start" ;;
 		scaled) echo "cluster, the default with -XX:CompileThresholdScaling=$COMPILE_SCALING in its workers" ;;
 	esac
 }

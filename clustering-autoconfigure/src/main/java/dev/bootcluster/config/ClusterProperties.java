@@ -32,6 +32,9 @@ public class ClusterProperties {
 	/** The shortest {@code worker.heartbeat-timeout} accepted. */
 	public static final Duration MIN_HEARTBEAT_TIMEOUT = Duration.ofSeconds(5);
 
+	/** The longest {@code worker.warmup.compiler-head-start} accepted. */
+	public static final Duration MAX_COMPILER_HEAD_START = Duration.ofMinutes(5);
+
 	/** The longest {@code worker.slow-start} accepted. */
 	public static final Duration MAX_SLOW_START = Duration.ofMinutes(5);
 
@@ -622,6 +625,15 @@ public class ClusterProperties {
 		 */
 		private boolean firstWorkersUntilCompiled = true;
 
+		/**
+		 * How long the C2 JIT compiler threads of each of the cluster's first workers run
+		 * 5 nice values ahead of its other threads once it takes traffic, so that the
+		 * request path is compiled while its first clients wait less. Only where a worker
+		 * may lower a nice value (CAP_SYS_NICE, as root outside a container, or
+		 * RLIMIT_NICE); elsewhere it logs why not. 0 turns it off; at most 5m.
+		 */
+		private Duration compilerHeadStart = Duration.ofSeconds(10);
+
 		public List<String> getPaths() {
 			return this.paths;
 		}
@@ -660,6 +672,14 @@ public class ClusterProperties {
 
 		public void setFirstWorkersUntilCompiled(boolean firstWorkersUntilCompiled) {
 			this.firstWorkersUntilCompiled = firstWorkersUntilCompiled;
+		}
+
+		public Duration getCompilerHeadStart() {
+			return this.compilerHeadStart;
+		}
+
+		public void setCompilerHeadStart(Duration compilerHeadStart) {
+			this.compilerHeadStart = compilerHeadStart;
 		}
 
 	}

@@ -100,11 +100,8 @@ public final class ClusterPropertiesBinder {
 			throw invalid("app.cluster.metrics.scrape-timeout", scrapeTimeout,
 					"a duration from 100ms to 30s, such as 2s");
 		}
-		Duration slowStart = worker.getSlowStart();
-		if (slowStart.isNegative() || slowStart.compareTo(ClusterProperties.MAX_SLOW_START) > 0) {
-			throw invalid("app.cluster.worker.slow-start", slowStart,
-					"a duration from 0s (off) to " + display(ClusterProperties.MAX_SLOW_START) + ", such as 15s");
-		}
+		requireOffOrUpTo("app.cluster.worker.slow-start", worker.getSlowStart(), ClusterProperties.MAX_SLOW_START,
+				"15s");
 		ClusterProperties.Warmup warmup = worker.getWarmup();
 		for (int i = 0; i < warmup.getPaths().size(); i++) {
 			String path = warmup.getPaths().get(i);
@@ -118,6 +115,8 @@ public final class ClusterPropertiesBinder {
 					"a whole number from 1 to " + ClusterProperties.MAX_WARMUP_REQUESTS);
 		}
 		requirePositive("app.cluster.worker.warmup.timeout", warmup.getTimeout());
+		requireOffOrUpTo("app.cluster.worker.warmup.compiler-head-start", warmup.getCompilerHeadStart(),
+				ClusterProperties.MAX_COMPILER_HEAD_START, "10s");
 		if (!warmup.getPaths().isEmpty() && warmup.getTimeout().compareTo(properties.getStartupTimeout()) >= 0) {
 			// A worker still warming up when its start-up time is over would be killed.
 			throw invalid("app.cluster.worker.warmup.timeout", warmup.getTimeout(),
@@ -147,6 +146,12 @@ public final class ClusterPropertiesBinder {
 			throw invalid("app.cluster.worker.heartbeat-timeout", worker.getHeartbeatTimeout(),
 					"a duration of at least " + display(ClusterProperties.MIN_HEARTBEAT_TIMEOUT)
 							+ " (workers send a heartbeat every 2s), such as 30s");
+		}
+	}
+
+	private static void requireOffOrUpTo(String name, Duration value, Duration max, String example) {
+		if (value.isNegative() || value.compareTo(max) > 0) {
+			throw invalid(name, value, "a duration from 0s (off) to " + display(max) + ", such as " + example);
 		}
 	}
 

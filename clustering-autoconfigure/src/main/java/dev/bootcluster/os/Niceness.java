@@ -4,6 +4,11 @@ import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import com.sun.jna.LastErrorException;
 
 /**
  * The nice value of processes and threads as Linux keeps it: one per thread, inherited by
@@ -62,9 +67,7 @@ public final class Niceness {
 	 * or threads keep starting
 	 */
 	public static void set(long pid, int nice) throws IOException {
-		if (nice < -20 || nice > 19) {
-			throw new IllegalArgumentException("No nice value " + nice + ": -20 to 19");
-		}
+		requireNiceValue(nice);
 		Path process = Path.of("/proc", (pid != 0) ? String.valueOf(pid) : "self");
 		EveryThread.apply(process, (tid) -> {
 			if (fromStat(process.resolve("task").resolve(String.valueOf(tid)).resolve("stat")) == nice) {
@@ -73,6 +76,60 @@ public final class Niceness {
 			Libc.INSTANCE.setpriority(Libc.PRIO_PROCESS, tid, nice);
 			return true;
 		}, "setpriority", "nice " + nice);
+	}
+
+	/**
+	 * The nice value of each thread of this process whose name starts with a prefix.
+	 * Linux keeps the first 15 characters of a thread's name.
+	 * @param prefix the start of the name, such as {@code C2 CompilerThre}
+	 * @return the nice value by thread id, in no order; empty when none matches
+	 * @throws IOException when the system does not say
+	 */
+	public static Map<Integer, Integer> ofThreadsNamed(String prefix) throws IOException {
+		Path tasks = Path.of("/proc/self/task");
+		Map<Integer, Integer> niceByThread = new LinkedHashMap<>();
+		try (Stream<Path> threads = Files.list(tasks)) {
+			for (Path thread : (Iterable<Path>) threads::iterator) {
+				try {
+					if (Files.readString(thread.resolve("comm")).startsWith(prefix)) {
+						niceByThread.put(Integer.parseInt(thread.getFileName().toString()),
+								fromStat(thread.resolve("stat")));
+					}
+				}
+				catch (IOException ex) {
+					if (Files.exists(thread)) {
+						throw ex;
+					}
+					// The thread ended since it was listed.
+				}
+			}
+		}
+		return niceByThread;
+	}
+
+	/**
+	 * Set the nice value of one thread of this process.
+	 * @param tid the thread
+	 * @param nice the nice value, -20 to 19
+	 * @throws IOException when the kernel refuses it (lowering it without the privilege,
+	 * a thread that ended)
+	 */
+	public static void setThread(int tid, int nice) throws IOException {
+		requireNiceValue(nice);
+		try {
+			Libc.INSTANCE.setpriority(Libc.PRIO_PROCESS, tid, nice);
+		}
+		catch (LastErrorException ex) {
+			throw new IOException(
+					"setpriority failed for thread " + tid + ", nice " + nice + " (errno " + ex.getErrorCode() + ")",
+					ex);
+		}
+	}
+
+	private static void requireNiceValue(int nice) {
+		if (nice < -20 || nice > 19) {
+			throw new IllegalArgumentException("No nice value " + nice + ": -20 to 19");
+		}
 	}
 
 	/**

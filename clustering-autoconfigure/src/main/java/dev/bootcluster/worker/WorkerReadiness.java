@@ -20,7 +20,8 @@ import dev.bootcluster.server.RequestThreads;
  * What a worker does between its application accepting traffic and the primary counting
  * it ready: warm up if configured, move to its own CPUs if it has some, open the accept
  * gate on the shared port, and only then say {@link ClusterMessage.Ready}, so a replaced
- * worker is drained only once this one serves.
+ * worker is drained only once this one serves; one of the cluster's first workers then
+ * gives its JIT compiler a head start ({@link CompilerHeadStart}).
  */
 final class WorkerReadiness {
 
@@ -80,6 +81,11 @@ final class WorkerReadiness {
 		AcceptGate.inheritedSocket().open();
 		this.done = true;
 		this.connection.send(new ClusterMessage.Ready(managementPort()));
+		if (this.launch.start() == WorkerLaunch.Start.FIRST) {
+			// Only the first workers: the primary returns a replacement or a restart to
+			// its own nice value once it is ready, which would end the head start early.
+			CompilerHeadStart.begin(this.warmup.getCompilerHeadStart());
+		}
 	}
 
 	/**

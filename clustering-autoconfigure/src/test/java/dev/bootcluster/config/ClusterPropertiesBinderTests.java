@@ -151,6 +151,11 @@ class ClusterPropertiesBinderTests {
 		assertThat(properties.getWorker().getSlowStart()).isEqualTo(Duration.ofSeconds(15));
 		assertRejected("app.cluster.worker.slow-start", "-1s", "Expected a duration from 0s (off) to 5m, such as 15s.");
 		assertRejected("app.cluster.worker.slow-start", "6m", "Expected a duration from 0s (off) to 5m, such as 15s.");
+		assertThat(properties.getWorker().getWarmup().getCompilerHeadStart()).isEqualTo(Duration.ofSeconds(10));
+		assertRejected("app.cluster.worker.warmup.compiler-head-start", "-1s",
+				"Expected a duration from 0s (off) to 5m, such as 10s.");
+		assertRejected("app.cluster.worker.warmup.compiler-head-start", "301s",
+				"Expected a duration from 0s (off) to 5m, such as 10s.");
 		assertThatExceptionOfType(InvalidConfigurationPropertyValueException.class)
 			.isThrownBy(() -> ClusterPropertiesBinder
 				.bind(new MockEnvironment().withProperty("app.cluster.worker.max-requests", "100")

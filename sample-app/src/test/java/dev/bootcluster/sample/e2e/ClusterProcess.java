@@ -19,6 +19,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 import dev.bootcluster.os.CpuSet;
@@ -276,8 +277,28 @@ final class ClusterProcess implements AutoCloseable {
 	 * The nice value of every thread of a process that still run.
 	 */
 	static List<Integer> niceOfEveryThread(long pid) throws IOException {
+		return niceOfThreads(pid, (name) -> true);
+	}
+
+	/**
+	 * The nice value of the threads of a process that still run and whose name (as Linux
+	 * keeps it, 15 characters) matches.
+	 */
+	static List<Integer> niceOfThreads(long pid, Predicate<String> name) throws IOException {
 		try (Stream<Path> threads = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
-			return threads.map((thread) -> niceOf(thread.resolve("stat"))).flatMap(Optional::stream).toList();
+			return threads.filter((thread) -> name.test(threadName(thread)))
+				.map((thread) -> niceOf(thread.resolve("stat")))
+				.flatMap(Optional::stream)
+				.toList();
+		}
+	}
+
+	private static String threadName(Path thread) {
+		try {
+			return Files.readString(thread.resolve("comm")).strip();
+		}
+		catch (IOException ex) {
+			return "";
 		}
 	}
 

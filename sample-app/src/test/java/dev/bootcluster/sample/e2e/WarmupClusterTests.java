@@ -1,6 +1,8 @@
 package dev.bootcluster.sample.e2e;
 
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -12,7 +14,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * A new worker takes no connection from the shared port before it is ready and has served
  * its warm-up requests to itself; one that replaces a serving worker, or one of the
- * cluster's first, goes on until its JIT compiler settles.
+ * cluster's first, goes on until its JIT compiler settles. One of the first also gives
+ * its JIT compiler a head start once it takes traffic.
  */
 class WarmupClusterTests {
 
@@ -23,6 +26,8 @@ class WarmupClusterTests {
 	/** More rounds, the last request of which may be cut by the timeout. */
 	private static final Pattern MORE_ROUNDS = Pattern
 		.compile("Warmed up with \\[[^]]*] in (\\d+) ms: \\{200=\\d+(, timed out=1)?}; (\\d+) more rounds");
+
+	private static final Predicate<String> C2_THREAD = (name) -> name.startsWith("C2 CompilerThre");
 
 	private static final Pattern FIRST_READY = Pattern.compile("worker 0 \\(pid (\\d+)\\) ready in (\\d+\\.\\d) s");
 
@@ -113,6 +118,35 @@ class WarmupClusterTests {
 				.doesNotContain("more rounds");
 			// The only worker's restart has no other worker to leave connections to.
 			assertThat(restarted).doesNotContain("holds fewer connections than the others");
+		}
+	}
+
+	@Test
+	void aFirstWorkersJitCompilerRunsAheadOfItsOtherThreadsForTheHeadStart() throws Exception {
+		try (ClusterProcess cluster = ClusterProcess.start("--app.cluster.instances=1",
+				"--app.cluster.worker.warmup.first-workers-until-compiled=false",
+				"--app.cluster.worker.warmup.compiler-head-start=5s")) {
+			String output = cluster.awaitReady().awaitOutput("JIT compiler").output();
+			Matcher ready = FIRST_READY.matcher(output);
+			assertThat(ready.find()).as(output).isTrue();
+			long worker = Long.parseLong(ready.group(1));
+			int primary = ClusterProcess.niceOf(Path.of("/proc", String.valueOf(cluster.pid()), "stat")).orElseThrow();
+			int ahead = primary - 5;
+			if (output.contains("at nice " + ahead + " for a head start")) {
+				assertThat(ClusterProcess.niceOfThreads(worker, C2_THREAD)).isNotEmpty().containsOnly(ahead);
+				assertThat(ClusterProcess.niceOfThreads(worker, C2_THREAD.negate())).containsOnly(primary);
+				await("the end of the head start").atMost(Duration.ofSeconds(20))
+					.until(() -> ClusterProcess.niceOfThreads(worker, C2_THREAD)
+						.stream()
+						.allMatch((n) -> n == primary));
+				assertThat(cluster.awaitOutput("back at their nice value").output())
+					.containsPattern("JIT compiler threads \\[\\d+(, \\d+)*] back at their nice value");
+			}
+			else {
+				assertThat(output).contains("JIT compiler head start skipped: running threads at nice " + ahead
+						+ " needs CAP_SYS_NICE or RLIMIT_NICE");
+				assertThat(ClusterProcess.niceOfEveryThread(worker)).containsOnly(primary);
+			}
 		}
 	}
 
