@@ -14,6 +14,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
 import org.awaitility.core.ConditionTimeoutException;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -88,7 +89,9 @@ class ChaosClusterTests {
 				assertThat(failures).as("failed requests after %s (seed %d)", actions, seed)
 					.hasSizeLessThanOrEqualTo(kills * (NEW_CONNECTION_THREADS + KEEP_ALIVE_THREADS));
 			}
-			assertThat(cluster.workerProcesses()).hasSize(2);
+			if (cluster.workerProcesses().size() != 2) {
+				throw failure("Not two worker processes once the loads stopped", actions, seed, cluster, null);
+			}
 			assertThat(cluster.output()).doesNotContain("stopping the cluster");
 			await("the primary's descriptors and threads back to what they were").atMost(Duration.ofSeconds(70))
 				.untilAsserted(() -> Footprint.of(cluster.pid()).assertNotAbove(before));
@@ -121,7 +124,7 @@ class ChaosClusterTests {
 	}
 
 	private static AssertionError failure(String what, Map<String, Integer> actions, long seed, ClusterProcess cluster,
-			Throwable cause) {
+			@Nullable Throwable cause) {
 		return new AssertionError(what + " after " + actions + " (seed " + seed + "); " + diagnosis(cluster)
 				+ "\nthe cluster's last output:\n" + tail(cluster.output(), 120), cause);
 	}
