@@ -8,8 +8,8 @@
 # buy, not a feature of the cluster; without the head start below), the default one without its
 # first workers' compiler head start (nohead) and the default one whose workers compile after
 # COMPILE_SCALING times HotSpot's call counts (scaled: each worker sees 1/2 of the traffic, so 0.5
-# compiles after as much of it as one JVM does), in alternating rounds. Each round starts the server (the
-# time to ready is taken from its log),
+# compiles after as much of it as one JVM does), in alternating rounds. Each round starts the
+# server (the time to ready is taken from its log),
 # warms up /api/data and /api/primes?limit=20000 for SHORT_WARMUP each, measures /api/data, then
 # measures /api/primes (keep-alive wrk, 2 threads, CONNECTIONS) while summing the CPU time of every
 # thread of the server's processes by thread name (/proc/<pid>/task/<tid>/stat), as

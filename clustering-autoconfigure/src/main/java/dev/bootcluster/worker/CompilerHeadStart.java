@@ -1,8 +1,12 @@
 package dev.bootcluster.worker;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.IntPredicate;
 
@@ -13,15 +17,10 @@ import org.jspecify.annotations.Nullable;
 import dev.bootcluster.os.Niceness;
 
 /**
- * Lets one of the cluster's first workers compile ahead of its first clients
- * ({@code app.cluster.worker.warmup.compiler-head-start}). Right after a start each
- * worker compiles the whole request path to HotSpot's top tier for itself, on its own
- * core, where its one C2 compiler thread gets a time slice like each busy request thread:
- * under load it finishes its queue long after one JVM with every core would. For a while
- * after the worker takes traffic its C2 compiler threads run {@value #NICE_DECREMENT}
- * nice values ahead of the rest, then return. Only where the worker may lower a nice
- * value ({@code CAP_SYS_NICE} or {@code RLIMIT_NICE}); elsewhere the compiler keeps its
- * priority.
+ * Runs the C2 JIT compiler threads of each of the cluster's first workers ahead of its
+ * other threads for a while after it takes traffic
+ * ({@code app.cluster.worker.warmup.compiler-head-start}), where the worker may lower a
+ * nice value.
  */
 final class CompilerHeadStart {
 
@@ -34,7 +33,10 @@ final class CompilerHeadStart {
 	 * The start of the name of HotSpot's C2 compiler threads, as Linux keeps it (15
 	 * characters).
 	 */
-	static final String C2_THREADS = "C2 CompilerThre";
+	static final String C2_THREAD_NAME = "C2 CompilerThre";
+
+	/** The same for its C1 compiler threads. */
+	static final String C1_THREAD_NAME = "C1 CompilerThre";
 
 	private CompilerHeadStart() {
 	}
@@ -54,8 +56,8 @@ final class CompilerHeadStart {
 	}
 
 	private static void run(Duration duration) {
-		Map<Integer, Integer> raised = raise(C2_THREADS, Niceness::mayLowerTo);
-		if (raised == null) {
+		Map<Integer, Integer> niceBefore = raise(C2_THREAD_NAME, Niceness::mayLowerTo);
+		if (niceBefore == null) {
 			return;
 		}
 		try {
@@ -65,68 +67,99 @@ final class CompilerHeadStart {
 			Thread.currentThread().interrupt();
 		}
 		finally {
-			restore(raised);
+			restore(niceBefore);
 		}
 	}
 
 	/**
 	 * Run the threads whose name starts with a prefix {@value #NICE_DECREMENT} nice
-	 * values ahead of their own, where this process may return them.
+	 * values ahead of their own, where this process may lower a nice value.
 	 * @param prefix the start of their name
 	 * @param mayLowerTo whether this process may run a thread at a nice value
 	 * ({@link Niceness#mayLowerTo(int)})
-	 * @return the nice value each thread changed had before, or {@code null} when none
-	 * was changed
+	 * @return the nice value each changed thread had, or {@code null} when none was
+	 * changed
 	 */
 	static @Nullable Map<Integer, Integer> raise(String prefix, IntPredicate mayLowerTo) {
-		Map<Integer, Integer> raised = new LinkedHashMap<>();
+		Map<Integer, Integer> niceBefore = new LinkedHashMap<>();
 		try {
-			Map<Integer, Integer> before = Niceness.ofThreadsNamed(prefix);
-			if (before.isEmpty()) {
+			Map<Integer, Integer> threads = Niceness.ofThreadsNamed(prefix);
+			if (threads.isEmpty()) {
 				logger.info("JIT compiler head start skipped: no thread named " + prefix + "*");
 				return null;
 			}
-			int lowest = before.values().stream().mapToInt(CompilerHeadStart::ahead).min().getAsInt();
+			int lowest = threads.values().stream().mapToInt(CompilerHeadStart::ahead).min().getAsInt();
 			if (!mayLowerTo.test(lowest)) {
 				logger.info("JIT compiler head start skipped: running threads at nice " + lowest
 						+ " needs CAP_SYS_NICE or RLIMIT_NICE");
 				return null;
 			}
-			for (Map.Entry<Integer, Integer> thread : before.entrySet()) {
-				Niceness.setThread(thread.getKey(), ahead(thread.getValue()));
-				raised.put(thread.getKey(), thread.getValue());
+			for (Map.Entry<Integer, Integer> thread : threads.entrySet()) {
+				if (setIfAlive(thread.getKey(), ahead(thread.getValue()))) {
+					niceBefore.put(thread.getKey(), thread.getValue());
+				}
 			}
-			logger.info("JIT compiler threads " + before.keySet() + " at nice " + lowest + " for a head start");
-			return raised;
 		}
 		catch (IOException | RuntimeException | LinkageError ex) {
 			logger.info("JIT compiler head start skipped: " + ex.getMessage());
-			restore(raised);
+			restore(niceBefore);
 			return null;
+		}
+		if (niceBefore.isEmpty()) {
+			return null;
+		}
+		logger.info("JIT compiler threads " + niceBefore.keySet() + " at nice "
+				+ ahead(niceBefore.values().iterator().next()) + " for a head start");
+		return niceBefore;
+	}
+
+	/**
+	 * Return the compiler threads to the nice value they had: those changed, and those
+	 * the JVM started meanwhile (a compiler thread starts the JVM's new compiler threads,
+	 * which inherit its nice value).
+	 * @param niceBefore the nice value each changed thread had
+	 */
+	static void restore(Map<Integer, Integer> niceBefore) {
+		if (niceBefore.isEmpty()) {
+			return;
+		}
+		int base = niceBefore.values().stream().mapToInt(Integer::intValue).max().getAsInt();
+		List<Integer> returned = new ArrayList<>();
+		try {
+			Map<Integer, Integer> compilers = new LinkedHashMap<>(Niceness.ofThreadsNamed(C2_THREAD_NAME));
+			compilers.putAll(Niceness.ofThreadsNamed(C1_THREAD_NAME));
+			compilers.forEach((tid, nice) -> {
+				int before = niceBefore.getOrDefault(tid, base);
+				if (nice < before && setIfAlive(tid, before)) {
+					returned.add(tid);
+				}
+			});
+		}
+		catch (IOException | RuntimeException | LinkageError ex) {
+			logger.warn("JIT compiler threads may still run ahead of the others: " + ex.getMessage());
+		}
+		logger.info("JIT compiler threads " + returned + " back at their nice value");
+	}
+
+	/**
+	 * Set the nice value of a thread of this process unless it ended.
+	 * @return whether it was set
+	 */
+	private static boolean setIfAlive(int tid, int nice) {
+		try {
+			Niceness.setThread(tid, nice);
+			return true;
+		}
+		catch (IOException ex) {
+			if (Files.exists(Path.of("/proc/self/task", String.valueOf(tid)))) {
+				throw new IllegalStateException(ex.getMessage(), ex);
+			}
+			return false;
 		}
 	}
 
 	private static int ahead(int nice) {
 		return Math.max(-20, nice - NICE_DECREMENT);
-	}
-
-	/**
-	 * Return threads to the nice value they had.
-	 * @param niceByThread the nice value by thread id
-	 */
-	static void restore(Map<Integer, Integer> niceByThread) {
-		niceByThread.forEach((tid, nice) -> {
-			try {
-				Niceness.setThread(tid, nice);
-			}
-			catch (IOException | RuntimeException | LinkageError ex) {
-				// Such as a compiler thread the JVM ended meanwhile.
-				logger.debug("Thread " + tid + " not returned to nice " + nice + ": " + ex.getMessage());
-			}
-		});
-		if (!niceByThread.isEmpty()) {
-			logger.info("JIT compiler threads " + niceByThread.keySet() + " back at their nice value");
-		}
 	}
 
 }

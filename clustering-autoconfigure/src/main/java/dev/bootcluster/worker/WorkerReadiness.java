@@ -82,8 +82,9 @@ final class WorkerReadiness {
 		this.done = true;
 		this.connection.send(new ClusterMessage.Ready(managementPort()));
 		if (this.launch.start() == WorkerLaunch.Start.FIRST) {
-			// Only the first workers: the primary returns a replacement or a restart to
-			// its own nice value once it is ready, which would end the head start early.
+			// Only the first workers, the case measured: the primary returns a
+			// replacement or an urgent restart to its own nice value once it is ready,
+			// which would end a head start early.
 			CompilerHeadStart.begin(this.warmup.getCompilerHeadStart());
 		}
 	}

@@ -3,6 +3,9 @@ package dev.bootcluster.os;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -10,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIOException;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.awaitility.Awaitility.await;
 
 class NicenessTests {
 
@@ -54,6 +58,38 @@ class NicenessTests {
 		}
 		finally {
 			child.destroyForcibly().waitFor();
+		}
+	}
+
+	@Test
+	void aThreadOfThisProcessIsFoundByItsNameAndGetsItsOwnNiceValue() throws Exception {
+		CountDownLatch done = new CountDownLatch(1);
+		Thread thread = new Thread(() -> {
+			try {
+				done.await();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}, "niceness-test-thread");
+		thread.start();
+		try {
+			// Linux keeps 15 characters of the name.
+			Map<Integer, Integer> found = await("the thread in /proc").atMost(Duration.ofSeconds(5))
+				.until(() -> Niceness.ofThreadsNamed("niceness-test-t"), (threads) -> threads.size() == 1);
+			int tid = found.keySet().iterator().next();
+			int before = found.get(tid);
+			assertThat(before).isEqualTo(Niceness.ofThisThread());
+			Niceness.setThread(tid, before + 3);
+			assertThat(Niceness.ofThreadsNamed("niceness-test-t")).containsExactly(Map.entry(tid, before + 3));
+			assertThat(Niceness.ofThisThread()).isEqualTo(before);
+			assertThat(Niceness.ofThreadsNamed("no such thread")).isEmpty();
+			assertThatIllegalArgumentException().isThrownBy(() -> Niceness.setThread(tid, -21))
+				.withMessage("No nice value -21: -20 to 19");
+		}
+		finally {
+			done.countDown();
+			thread.join();
 		}
 	}
 

@@ -1,8 +1,9 @@
 package dev.bootcluster.worker;
 
-import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 
 import org.junit.jupiter.api.Test;
 
@@ -10,64 +11,94 @@ import dev.bootcluster.os.Niceness;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The head start on this test's own JVM: its C2 compiler threads run ahead and return,
- * where this process may lower a nice value; elsewhere, or when told it may not, nothing
- * changes.
+ * where this process may lower a nice value; when told it may not, nothing changes.
  */
 class CompilerHeadStartTests {
 
 	@Test
 	void theCompilerThreadsRunAheadAndReturnWhereThisProcessMayLowerANiceValue() throws Exception {
-		Map<Integer, Integer> before = Niceness.ofThreadsNamed(CompilerHeadStart.C2_THREADS);
-		assertThat(before).isNotEmpty();
-		int lowest = before.values().stream().mapToInt(Integer::intValue).min().getAsInt();
-		boolean allowed = Niceness.mayLowerTo(lowest - CompilerHeadStart.NICE_DECREMENT);
+		Map<Integer, Integer> before = compilerThreads();
+		assumeTrue(Niceness.mayLowerTo(lowest(before) - CompilerHeadStart.NICE_DECREMENT),
+				"this process may not lower a nice value (no CAP_SYS_NICE or RLIMIT_NICE)");
 		int mine = Niceness.ofThisThread();
-		Map<Integer, Integer> raised = CompilerHeadStart.raise(CompilerHeadStart.C2_THREADS, Niceness::mayLowerTo);
+		Map<Integer, Integer> niceBefore = CompilerHeadStart.raise(CompilerHeadStart.C2_THREAD_NAME,
+				Niceness::mayLowerTo);
 		try {
-			if (allowed) {
-				assertThat(raised).isEqualTo(before);
-				before.forEach(
-						(tid, nice) -> assertThat(niceNow(tid)).isEqualTo(nice - CompilerHeadStart.NICE_DECREMENT));
-			}
-			else {
-				assertThat(raised).isNull();
-			}
+			assertThat(niceBefore).isNotNull().isNotEmpty();
+			Map<Integer, Integer> now = compilerThreads();
+			niceBefore.forEach((tid, nice) -> assertThat(now.getOrDefault(tid, nice - CompilerHeadStart.NICE_DECREMENT))
+				.isEqualTo(nice - CompilerHeadStart.NICE_DECREMENT));
 			// Other threads keep their nice value.
 			assertThat(Niceness.ofThisThread()).isEqualTo(mine);
 		}
 		finally {
-			if (raised != null) {
-				CompilerHeadStart.restore(raised);
+			if (niceBefore != null) {
+				CompilerHeadStart.restore(niceBefore);
 			}
 		}
-		assertThat(Niceness.ofThreadsNamed(CompilerHeadStart.C2_THREADS)).containsAllEntriesOf(before);
+		Map<Integer, Integer> after = compilerThreads();
+		before.forEach((tid, nice) -> assertThat(after.getOrDefault(tid, nice)).isEqualTo(nice));
+	}
+
+	@Test
+	void aCompilerThreadStartedDuringTheHeadStartReturnsWithTheOthers() throws Exception {
+		Map<Integer, Integer> before = compilerThreads();
+		int base = lowest(before);
+		assumeTrue(Niceness.mayLowerTo(base - CompilerHeadStart.NICE_DECREMENT),
+				"this process may not lower a nice value (no CAP_SYS_NICE or RLIMIT_NICE)");
+		// A thread of that name started by a compiler thread at the head start's nice
+		// value, as the JVM starts new compiler threads.
+		CountDownLatch done = new CountDownLatch(1);
+		Map<Integer, Integer> c1Before = Niceness.ofThreadsNamed(CompilerHeadStart.C1_THREAD_NAME);
+		Thread late = new Thread(() -> awaitQuietly(done), "C1 CompilerThread99");
+		late.start();
+		try {
+			int tid = await("the thread's name in /proc").atMost(Duration.ofSeconds(5))
+				.until(() -> newThreads(CompilerHeadStart.C1_THREAD_NAME, c1Before), (tids) -> tids.size() == 1)
+				.get(0);
+			Niceness.setThread(tid, base - CompilerHeadStart.NICE_DECREMENT);
+			Map<Integer, Integer> niceBefore = CompilerHeadStart.raise(CompilerHeadStart.C2_THREAD_NAME,
+					Niceness::mayLowerTo);
+			assertThat(niceBefore).isNotNull().doesNotContainKey(tid);
+			CompilerHeadStart.restore(niceBefore);
+			assertThat(Niceness.ofThreadsNamed(CompilerHeadStart.C1_THREAD_NAME)).containsEntry(tid, base);
+		}
+		finally {
+			done.countDown();
+			late.join();
+		}
 	}
 
 	@Test
 	void aHeadStartEndsOnItsOwnAfterItsDuration() throws Exception {
-		Map<Integer, Integer> before = Niceness.ofThreadsNamed(CompilerHeadStart.C2_THREADS);
-		int lowest = before.values().stream().mapToInt(Integer::intValue).min().getAsInt();
+		Map<Integer, Integer> before = compilerThreads();
+		boolean allowed = Niceness.mayLowerTo(lowest(before) - CompilerHeadStart.NICE_DECREMENT);
 		CompilerHeadStart.begin(Duration.ofSeconds(1));
-		if (Niceness.mayLowerTo(lowest - CompilerHeadStart.NICE_DECREMENT)) {
+		if (allowed) {
 			await("the head start").atMost(Duration.ofSeconds(5))
-				.until(() -> before.keySet()
+				.until(() -> compilerThreads().entrySet()
 					.stream()
-					.allMatch((tid) -> niceNow(tid) == before.get(tid) - CompilerHeadStart.NICE_DECREMENT));
+					.anyMatch((thread) -> thread.getValue() == before.get(thread.getKey())
+							- CompilerHeadStart.NICE_DECREMENT));
 		}
-		await("the end of the head start").atMost(Duration.ofSeconds(10))
-			.until(() -> Niceness.ofThreadsNamed(CompilerHeadStart.C2_THREADS)
-				.entrySet()
-				.containsAll(before.entrySet()));
+		await("the end of the head start").atMost(Duration.ofSeconds(10)).until(() -> {
+			Map<Integer, Integer> now = compilerThreads();
+			return before.entrySet()
+				.stream()
+				.allMatch((thread) -> now.getOrDefault(thread.getKey(), thread.getValue()).equals(thread.getValue()));
+		});
 	}
 
 	@Test
 	void withoutThePrivilegeNothingChanges() throws Exception {
-		Map<Integer, Integer> before = Niceness.ofThreadsNamed(CompilerHeadStart.C2_THREADS);
-		assertThat(CompilerHeadStart.raise(CompilerHeadStart.C2_THREADS, (nice) -> false)).isNull();
-		assertThat(Niceness.ofThreadsNamed(CompilerHeadStart.C2_THREADS)).isEqualTo(before);
+		Map<Integer, Integer> before = compilerThreads();
+		assertThat(CompilerHeadStart.raise(CompilerHeadStart.C2_THREAD_NAME, (nice) -> false)).isNull();
+		Map<Integer, Integer> after = compilerThreads();
+		before.forEach((tid, nice) -> assertThat(after.getOrDefault(tid, nice)).isEqualTo(nice));
 	}
 
 	@Test
@@ -75,12 +106,27 @@ class CompilerHeadStartTests {
 		assertThat(CompilerHeadStart.raise("no such thread", (nice) -> true)).isNull();
 	}
 
-	private static int niceNow(int tid) {
+	/** This JVM's C2 compiler threads; a JVM that compiles with C2 has at least one. */
+	private static Map<Integer, Integer> compilerThreads() throws Exception {
+		Map<Integer, Integer> threads = Niceness.ofThreadsNamed(CompilerHeadStart.C2_THREAD_NAME);
+		assertThat(threads).as("C2 compiler threads of this JVM").isNotEmpty();
+		return threads;
+	}
+
+	private static List<Integer> newThreads(String prefix, Map<Integer, Integer> before) throws Exception {
+		return Niceness.ofThreadsNamed(prefix).keySet().stream().filter((tid) -> !before.containsKey(tid)).toList();
+	}
+
+	private static int lowest(Map<Integer, Integer> niceByThread) {
+		return niceByThread.values().stream().mapToInt(Integer::intValue).min().getAsInt();
+	}
+
+	private static void awaitQuietly(CountDownLatch done) {
 		try {
-			return Niceness.ofThreadsNamed(CompilerHeadStart.C2_THREADS).get(tid);
+			done.await();
 		}
-		catch (IOException ex) {
-			throw new IllegalStateException(ex);
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 		}
 	}
 

@@ -125,8 +125,9 @@ class WarmupClusterTests {
 	void aFirstWorkersJitCompilerRunsAheadOfItsOtherThreadsForTheHeadStart() throws Exception {
 		try (ClusterProcess cluster = ClusterProcess.start("--app.cluster.instances=1",
 				"--app.cluster.worker.warmup.first-workers-until-compiled=false",
-				"--app.cluster.worker.warmup.compiler-head-start=5s")) {
-			String output = cluster.awaitReady().awaitOutput("JIT compiler").output();
+				"--app.cluster.worker.warmup.compiler-head-start=15s")) {
+			// Either line names the head start.
+			String output = cluster.awaitReady().awaitOutput("head start").output();
 			Matcher ready = FIRST_READY.matcher(output);
 			assertThat(ready.find()).as(output).isTrue();
 			long worker = Long.parseLong(ready.group(1));
@@ -135,7 +136,7 @@ class WarmupClusterTests {
 			if (output.contains("at nice " + ahead + " for a head start")) {
 				assertThat(ClusterProcess.niceOfThreads(worker, C2_THREAD)).isNotEmpty().containsOnly(ahead);
 				assertThat(ClusterProcess.niceOfThreads(worker, C2_THREAD.negate())).containsOnly(primary);
-				await("the end of the head start").atMost(Duration.ofSeconds(20))
+				await("the end of the head start").atMost(Duration.ofSeconds(40))
 					.until(() -> ClusterProcess.niceOfThreads(worker, C2_THREAD)
 						.stream()
 						.allMatch((n) -> n == primary));
