@@ -8,7 +8,9 @@
 # buy, not a feature of the cluster; without the head start below), the default one without its
 # first workers' compiler head start (nohead) and the default one whose workers compile after
 # COMPILE_SCALING times HotSpot's call counts (scaled: each worker sees 1/2 of the traffic, so 0.5
-# compiles after as much of it as one JVM does), in alternating rounds. Each round starts the
+# compiles after as much of it as one JVM does) and the default one with a compiler head start of N
+# seconds instead of 10, then on while the compiler is busy as the default's (headN, N from 1 to
+# 300), in alternating rounds. Each round starts the
 # server (the time to ready is taken from its log),
 # warms up /api/data and /api/primes?limit=20000 for SHORT_WARMUP each, measures /api/data, then
 # measures /api/primes (keep-alive wrk, 2 threads, CONNECTIONS) while summing the CPU time of every
@@ -23,6 +25,7 @@
 #   MODES="plain warm boosted" COMPILER_NICE=-5 benchmarks/jit-cpu.sh              # compiler ahead
 #   MODES="plain warm nohead" benchmarks/jit-cpu.sh                               # compiler head start
 #   MODES="plain warm scaled" COMPILE_SCALING=0.5 benchmarks/jit-cpu.sh          # compile sooner
+#   MODES="plain warm head5 head20" benchmarks/jit-cpu.sh                         # head start's length
 #   PATH=/usr/lib/jvm/temurin-25-jdk-amd64/bin:$PATH benchmarks/jit-cpu.sh   # on another JDK
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -55,8 +58,8 @@ require_seconds SHORT_WARMUP 1 60
 ((ROUNDS >= 1 && ROUNDS <= 10)) || { echo "ROUNDS is $ROUNDS; accepted: 1 to 10" >&2; exit 1; }
 MODES=${MODES:-plain quick warm}
 for mode in $MODES; do
-	[[ $mode =~ ^(plain|quick|warm|nohead|thorough|boosted|scaled)$ ]] ||
-		{ echo "MODES holds $mode; accepted: plain quick warm nohead thorough boosted scaled" >&2; exit 1; }
+	[[ $mode =~ ^(plain|quick|warm|nohead|thorough|boosted|scaled|head([1-9][0-9]?|[12][0-9][0-9]|300))$ ]] ||
+		{ echo "MODES holds $mode; accepted: plain quick warm nohead thorough boosted scaled head1 to head300" >&2; exit 1; }
 done
 [[ " $MODES " == *" plain "* ]] || { echo "MODES is '$MODES'; it must hold plain, the one JVM the ratios divide by" >&2; exit 1; }
 start_companions
@@ -75,7 +78,7 @@ renice_compilers() { # nice
 	((boosted > 0)) || { echo "boosted: no C2 compiler thread found in the workers" >&2; exit 1; }
 }
 
-start_app() { # plain | quick | warm | nohead | thorough | boosted | scaled
+start_app() { # plain | quick | warm | nohead | thorough | boosted | scaled | headN
 	case $1 in
 		plain) launch "Started SampleApplication" --app.cluster.enabled=false ;;
 		quick) launch "Cluster ready" --app.cluster.instances=2 --app.cluster.worker.warmup.first-workers-until-compiled=false ;;
@@ -87,6 +90,7 @@ start_app() { # plain | quick | warm | nohead | thorough | boosted | scaled
 			renice_compilers "$COMPILER_NICE" ;;
 		scaled) launch "Cluster ready" --app.cluster.instances=2 \
 			--app.cluster.worker.jvm-args=-XX:CompileThresholdScaling="$COMPILE_SCALING" ;;
+		head*) launch "Cluster ready" --app.cluster.instances=2 --app.cluster.worker.warmup.compiler-head-start="${1#head}s" ;;
 	esac
 }
 
@@ -171,11 +175,12 @@ label() {
 	case $1 in
 		plain) echo "one JVM" ;;
 		quick) echo "cluster, first workers take traffic after their requests" ;;
-		warm) echo "cluster, first workers warm up until compiled, compiler head start 10 s (default)" ;;
+		warm) echo "cluster, first workers warm up until compiled, compiler head start 10 s, then while busy (default)" ;;
 		thorough) echo "cluster, the same with $THOROUGH_REQUESTS rounds of warm-up requests (timeout 50 s)" ;;
 		boosted) echo "cluster, no head start, its C2 compiler threads at nice $COMPILER_NICE once ready" ;;
 		nohead) echo "cluster, the default without its first workers' compiler head start" ;;
 		scaled) echo "cluster, the default with -XX:CompileThresholdScaling=$COMPILE_SCALING in its workers" ;;
+		head*) echo "cluster, the default with a compiler head start of ${1#head} s, then while busy" ;;
 	esac
 }
 

@@ -628,8 +628,9 @@ public class ClusterProperties {
 		/**
 		 * How long the C2 JIT compiler threads of each of the cluster's first workers run
 		 * 5 nice values ahead of its other threads once it takes traffic, so that the
-		 * request path is compiled sooner under the first load. Only where a worker may
-		 * lower a nice value (CAP_SYS_NICE, as root outside a container, or RLIMIT_NICE);
+		 * request path is compiled sooner under the first load; then on while the
+		 * compiler is still busy, up to as long again. Only where a worker may lower a
+		 * nice value (CAP_SYS_NICE, as root outside a container, or RLIMIT_NICE);
 		 * elsewhere it logs why not. 0 turns it off; at most 5m.
 		 */
 		private Duration compilerHeadStart = Duration.ofSeconds(10);

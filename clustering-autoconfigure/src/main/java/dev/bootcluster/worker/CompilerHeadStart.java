@@ -19,8 +19,8 @@ import dev.bootcluster.os.Niceness;
 /**
  * Runs the C2 JIT compiler threads of each of the cluster's first workers ahead of its
  * other threads for a while after it takes traffic
- * ({@code app.cluster.worker.warmup.compiler-head-start}), where the worker may lower a
- * nice value.
+ * ({@code app.cluster.worker.warmup.compiler-head-start}), and on while the compiler is
+ * still busy, up to as long again, where the worker may lower a nice value.
  */
 final class CompilerHeadStart {
 
@@ -60,8 +60,14 @@ final class CompilerHeadStart {
 		if (niceBefore == null) {
 			return;
 		}
+		long start = System.nanoTime();
 		try {
 			Thread.sleep(duration.toMillis());
+			// Batches of wall time: the compiler runs ahead, so a quiet batch means it
+			// has nothing left to compile, not that it got no CPU.
+			boolean settled = awaitSettled(JitSettling.ofThisJvm(System::nanoTime), duration);
+			logger.info("JIT compiler head start ends after " + (System.nanoTime() - start) / 1_000_000 + " ms: "
+					+ (settled ? "the compiler settled" : "the compiler still busy, the head start's length again"));
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -69,6 +75,28 @@ final class CompilerHeadStart {
 		finally {
 			restore(niceBefore);
 		}
+	}
+
+	/**
+	 * Wait, a batch at a time, until the JIT compiler settles or a limit is up.
+	 * @param jit the compiler's settling, or {@code null} where it is not monitored
+	 * @param longest the limit
+	 * @return whether it settled in time
+	 * @throws InterruptedException if interrupted while waiting
+	 */
+	static boolean awaitSettled(@Nullable JitSettling jit, Duration longest) throws InterruptedException {
+		if (jit == null) {
+			return false;
+		}
+		long end = System.nanoTime() + longest.toNanos();
+		while (!jit.roundEnded()) {
+			long left = end - System.nanoTime();
+			if (left <= 0) {
+				return false;
+			}
+			Thread.sleep(Math.max(1, Math.min(JitSettling.BATCH.toMillis(), left / 1_000_000)));
+		}
+		return true;
 	}
 
 	/**

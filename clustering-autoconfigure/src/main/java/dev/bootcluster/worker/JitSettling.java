@@ -54,11 +54,23 @@ final class JitSettling {
 	 * time
 	 */
 	static @Nullable JitSettling ofThisJvm() {
+		return ofThisJvm(ProcessCpu.clockOfThisJvm());
+	}
+
+	/**
+	 * Follows this JVM's JIT compiler in batches that hold at least as much time of the
+	 * given clock.
+	 * @param cpuNanos the clock; {@link System#nanoTime()} makes each batch as long as
+	 * {@link #BATCH}, whatever CPU time the process had
+	 * @return the settling, or {@code null} when the JVM does not monitor its compiler's
+	 * time
+	 */
+	static @Nullable JitSettling ofThisJvm(LongSupplier cpuNanos) {
 		CompilationMXBean compiler = ManagementFactory.getCompilationMXBean();
 		if (compiler == null || !compiler.isCompilationTimeMonitoringSupported()) {
 			return null;
 		}
-		return new JitSettling(compiler::getTotalCompilationTime, System::nanoTime, ProcessCpu.clockOfThisJvm());
+		return new JitSettling(compiler::getTotalCompilationTime, System::nanoTime, cpuNanos);
 	}
 
 	/**

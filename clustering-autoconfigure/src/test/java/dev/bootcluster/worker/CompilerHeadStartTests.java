@@ -15,7 +15,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The head start on this test's own JVM: its C2 compiler threads run ahead and return,
- * where this process may lower a nice value; when told it may not, nothing changes.
+ * where this process may lower a nice value; when told it may not, nothing changes. It
+ * goes on while the compiler is busy, up to a limit.
  */
 class CompilerHeadStartTests {
 
@@ -91,6 +92,29 @@ class CompilerHeadStartTests {
 				.stream()
 				.allMatch((thread) -> now.getOrDefault(thread.getKey(), thread.getValue()).equals(thread.getValue()));
 		});
+	}
+
+	@Test
+	void aHeadStartGoesOnUntilTheCompilerSettles() throws Exception {
+		JitSettling quiet = new JitSettling(() -> 0, System::nanoTime, System::nanoTime);
+		long start = System.nanoTime();
+		assertThat(CompilerHeadStart.awaitSettled(quiet, Duration.ofSeconds(30))).isTrue();
+		assertThat(Duration.ofNanos(System.nanoTime() - start))
+			.isBetween(JitSettling.BATCH.multipliedBy(JitSettling.QUIET_BATCHES), Duration.ofSeconds(30));
+	}
+
+	@Test
+	void aHeadStartWhoseCompilerStaysBusyEndsAtItsLimit() throws Exception {
+		// Compiling all the time.
+		JitSettling busy = new JitSettling(() -> System.nanoTime() / 1_000_000, System::nanoTime, System::nanoTime);
+		long start = System.nanoTime();
+		assertThat(CompilerHeadStart.awaitSettled(busy, Duration.ofSeconds(1))).isFalse();
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+	}
+
+	@Test
+	void aCompilerWhoseTimeIsNotMonitoredIsNotWaitedFor() throws Exception {
+		assertThat(CompilerHeadStart.awaitSettled(null, Duration.ofMinutes(1))).isFalse();
 	}
 
 	@Test

@@ -31,6 +31,8 @@ class WarmupClusterTests {
 
 	private static final Pattern FIRST_READY = Pattern.compile("worker 0 \\(pid (\\d+)\\) ready in (\\d+\\.\\d) s");
 
+	private static final Pattern HEAD_START_END = Pattern.compile("JIT compiler head start ends after (\\d+) ms: ");
+
 	@Test
 	void aWorkerServesNoClientBeforeItHasWarmedUp() throws Exception {
 		try (ClusterProcess cluster = ClusterProcess.start("--app.cluster.instances=1",
@@ -140,8 +142,13 @@ class WarmupClusterTests {
 					.until(() -> ClusterProcess.niceOfThreads(worker, C2_THREAD)
 						.stream()
 						.allMatch((n) -> n == primary));
-				assertThat(cluster.awaitOutput("back at their nice value").output())
-					.containsPattern("JIT compiler threads \\[\\d+(, \\d+)*] back at their nice value");
+				String end = cluster.awaitOutput("back at their nice value").output();
+				assertThat(end).containsPattern("JIT compiler threads \\[\\d+(, \\d+)*] back at their nice value");
+				// At least the head start's 15 s, at most as long again while the
+				// compiler is busy.
+				Matcher ended = HEAD_START_END.matcher(end);
+				assertThat(ended.find()).as(end).isTrue();
+				assertThat(Long.parseLong(ended.group(1))).isBetween(15_000L, 31_000L);
 			}
 			else {
 				assertThat(output).contains("JIT compiler head start skipped: running threads at nice " + ahead
