@@ -44,7 +44,8 @@ final class CompilerHeadStart {
 	/**
 	 * Give the C2 compiler threads their head start on a thread of its own, which returns
 	 * them to their nice value after it.
-	 * @param duration how long; zero for none
+	 * @param duration how long at least; as long again at most, while the compiler is
+	 * still busy; zero for none
 	 */
 	static void begin(Duration duration) {
 		if (duration.isZero()) {
@@ -61,19 +62,23 @@ final class CompilerHeadStart {
 			return;
 		}
 		long start = System.nanoTime();
+		boolean interrupted = false;
 		try {
 			Thread.sleep(duration.toMillis());
-			// Batches of wall time: the compiler runs ahead, so a quiet batch means it
-			// has nothing left to compile, not that it got no CPU.
-			boolean settled = awaitSettled(JitSettling.ofThisJvm(System::nanoTime), duration);
+			Duration longestMore = duration;
+			End end = awaitSettled(JitSettling.ofThisJvmInWallTime(), longestMore);
 			logger.info("JIT compiler head start ends after " + (System.nanoTime() - start) / 1_000_000 + " ms: "
-					+ (settled ? "the compiler settled" : "the compiler still busy, the head start's length again"));
+					+ end.description);
 		}
 		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
+			interrupted = true;
 		}
 		finally {
+			// Before the interrupt is set again: reading /proc would fail on it.
 			restore(niceBefore);
+		}
+		if (interrupted) {
+			Thread.currentThread().interrupt();
 		}
 	}
 
@@ -81,22 +86,44 @@ final class CompilerHeadStart {
 	 * Wait, a batch at a time, until the JIT compiler settles or a limit is up.
 	 * @param jit the compiler's settling, or {@code null} where it is not monitored
 	 * @param longest the limit
-	 * @return whether it settled in time
+	 * @return how the wait ended
 	 * @throws InterruptedException if interrupted while waiting
 	 */
-	static boolean awaitSettled(@Nullable JitSettling jit, Duration longest) throws InterruptedException {
+	static End awaitSettled(@Nullable JitSettling jit, Duration longest) throws InterruptedException {
 		if (jit == null) {
-			return false;
+			return End.UNMONITORED;
 		}
 		long end = System.nanoTime() + longest.toNanos();
 		while (!jit.roundEnded()) {
 			long left = end - System.nanoTime();
 			if (left <= 0) {
-				return false;
+				return End.STILL_BUSY;
 			}
 			Thread.sleep(Math.max(1, Math.min(JitSettling.BATCH.toMillis(), left / 1_000_000)));
 		}
-		return true;
+		return End.SETTLED;
+	}
+
+	/**
+	 * How a head start ended once its length was up.
+	 */
+	enum End {
+
+		/** The compiler settled. */
+		SETTLED("the compiler settled"),
+
+		/** The compiler was still busy when as long again was up. */
+		STILL_BUSY("the compiler still busy after twice the head start"),
+
+		/** This JVM does not monitor its compiler's time, so the head start's length. */
+		UNMONITORED("the compiler's time is not monitored here, so no longer than the head start");
+
+		private final String description;
+
+		End(String description) {
+			this.description = description;
+		}
+
 	}
 
 	/**

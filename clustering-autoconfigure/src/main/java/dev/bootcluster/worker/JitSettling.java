@@ -9,12 +9,14 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Whether this JVM's JIT compiler has settled: it was busy less than {@link #SETTLED} of
- * the time in {@link #QUIET_BATCHES} batches of warm-up rounds in a row, each batch at
- * least {@link #BATCH} long and holding at least as much of this process's CPU time. The
- * compiler's time is summed over its threads and counts a compilation when it ends, so a
- * batch may read above 1. A worker that gets little CPU, such as a replacement starting
- * beside busy workers, finishes few compilations in a short batch because it hardly runs,
- * not because its compiler is done: the CPU time it needs makes such a batch longer.
+ * the time in {@link #QUIET_BATCHES} batches in a row (of warm-up rounds, or of a
+ * compiler head start's waits), each batch at least {@link #BATCH} long and holding at
+ * least as much of this process's CPU time. The compiler's time is summed over its
+ * threads and counts a compilation when it ends, so a batch may read above 1. A worker
+ * that gets little CPU, such as a replacement starting beside busy workers, finishes few
+ * compilations in a short batch because it hardly runs, not because its compiler is done:
+ * the CPU time it needs makes such a batch longer. A compiler head start measures in wall
+ * time instead ({@link #ofThisJvmInWallTime()}).
  */
 final class JitSettling {
 
@@ -58,14 +60,17 @@ final class JitSettling {
 	}
 
 	/**
-	 * Follows this JVM's JIT compiler in batches that hold at least as much time of the
-	 * given clock.
-	 * @param cpuNanos the clock; {@link System#nanoTime()} makes each batch as long as
-	 * {@link #BATCH}, whatever CPU time the process had
+	 * Follows this JVM's JIT compiler in batches of {@link #BATCH} whatever CPU time the
+	 * process had, for compiler threads that run ahead of the rest: a quiet batch there
+	 * means the compiler has nothing left to compile, not that it got no CPU.
 	 * @return the settling, or {@code null} when the JVM does not monitor its compiler's
 	 * time
 	 */
-	static @Nullable JitSettling ofThisJvm(LongSupplier cpuNanos) {
+	static @Nullable JitSettling ofThisJvmInWallTime() {
+		return ofThisJvm(System::nanoTime);
+	}
+
+	private static @Nullable JitSettling ofThisJvm(LongSupplier cpuNanos) {
 		CompilationMXBean compiler = ManagementFactory.getCompilationMXBean();
 		if (compiler == null || !compiler.isCompilationTimeMonitoringSupported()) {
 			return null;
@@ -74,7 +79,7 @@ final class JitSettling {
 	}
 
 	/**
-	 * A round of requests ended.
+	 * A round of requests, or a compiler head start's wait, ended.
 	 * @return {@code true} once the compiler has settled
 	 */
 	boolean roundEnded() {
