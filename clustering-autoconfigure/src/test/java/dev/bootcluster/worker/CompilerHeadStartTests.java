@@ -103,10 +103,9 @@ class CompilerHeadStartTests {
 		long start = System.nanoTime();
 		assertThat(CompilerHeadStart.awaitSettled(compiler, Duration.ofSeconds(30)))
 			.isEqualTo(CompilerHeadStart.End.SETTLED);
-		// Busy batches until 600 ms, then two quiet ones (the first may hold the last few
-		// busy ms, below a tenth of a batch); a compiler quiet from the start would
-		// settle
-		// after two batches, 500 ms.
+		// Busy batches until 600 ms, then two quiet ones (the first may hold the last
+		// few busy ms, below a tenth of a batch); a compiler quiet from the start would
+		// settle after two batches, 500 ms.
 		assertThat(Duration.ofNanos(System.nanoTime() - start))
 			.isBetween(Duration.ofMillis(600).plus(JitSettling.BATCH), Duration.ofSeconds(10));
 	}
