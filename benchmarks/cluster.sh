@@ -277,7 +277,8 @@ echo "$table"
 	echo "(\`benchmarks/primes-tail.sh\`: collector, cores per worker, \`@Offload\`, the connection split) in"
 	echo "[primes-tail.md](primes-tail.md); the workers' initial heap and native heap trimming against memory (\`benchmarks/worker-heap.sh\`) in"
 	echo "[worker-heap.md](worker-heap.md); the CPU of the JIT compiler right after a start, with the first workers warmed up until"
-	echo "compiled or not (\`benchmarks/jit-cpu.sh\`), in [jit-cpu.md](jit-cpu.md)."
+	echo "compiled or not (\`benchmarks/jit-cpu.sh\`), in [jit-cpu.md](jit-cpu.md); where the memory goes, process by process (\`benchmarks/memory-breakdown.sh\`), in"
+	echo "[memory-breakdown.md](memory-breakdown.md)."
 	echo
 	echo "## Cluster runtime"
 	echo

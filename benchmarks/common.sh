@@ -21,10 +21,12 @@ require_seconds() {
 		{ echo "$1 is $value; accepted: whole seconds from $2s to $3s, such as 10s" >&2; exit 1; }
 }
 
-# launch "line to wait for" java-args... ; the application's arguments follow the jar
+# launch "line to wait for" args... ; the application's arguments follow the jar, JVM_OPTIONS (an
+# array, empty unless the caller sets it) precede it
+JVM_OPTIONS=()
 launch() {
 	local ready=$1; shift
-	java -jar "$JAR" --server.port="$PORT" --management.server.port="$MANAGEMENT_PORT" "$@" >"$LOG" 2>&1 &
+	java ${JVM_OPTIONS[@]+"${JVM_OPTIONS[@]}"} -jar "$JAR" --server.port="$PORT" --management.server.port="$MANAGEMENT_PORT" "$@" >"$LOG" 2>&1 &
 	APP_PID=$!
 	for _ in $(seq 1 600); do
 		grep -q "$ready" "$LOG" && return
