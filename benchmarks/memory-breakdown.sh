@@ -2,15 +2,14 @@
 # Where the memory goes: one plain JVM against the default cluster (primary + 2 workers) after the
 # same requests as MEMORY_ONLY=1 benchmarks/cluster.sh (MEMORY_REQUESTS /api/data, then a fifth as
 # many /api/primes?limit=20000, on CONNECTIONS keep-alive connections, however long they take up to
-# 5 minutes each), SETTLE later, process by process: Pss and
-# Rss (smaps_rollup), the Java heap's resident pages (the Rss of the mappings inside the heap's
-# reservation, read from jcmd GC.heap_info), the class data archives mapped (Pss of the .jsa
-# mappings), and what the JVM itself says it committed, per category (-XX:NativeMemoryTracking=summary,
-# which every JVM here runs with; committed is not resident: a heap or a thread stack is committed
-# whole and touched as it is used). Medians of ROUNDS alternating rounds, a worker's over both
-# workers, after one start that makes the workers' class data archive. An idle JVM and a periodic
-# gzip job run beside it, as on a real host. Writes docs/memory-breakdown.md. Loopback only; every
-# run is bounded.
+# 5 minutes each), SETTLE later, process by process: Pss and Rss (smaps_rollup), the Java heap's
+# resident pages (the Rss of the mappings inside the heap's reservation, read from jcmd
+# GC.heap_info), the class data archives mapped (Pss of the .jsa mappings), and what the JVM itself
+# says it committed, per category (-XX:NativeMemoryTracking=summary, which every JVM here runs with;
+# committed is not resident: a heap or a thread stack is committed whole and touched as it is used).
+# Medians of ROUNDS alternating rounds, a worker's over both workers, after one start that makes the
+# workers' class data archive. An idle JVM and a periodic gzip job run beside it, as on a real host.
+# Writes docs/memory-breakdown.md. Loopback only; every run is bounded.
 #
 #   benchmarks/memory-breakdown.sh                              # 3 alternating rounds
 #   ROUNDS=5 MEMORY_REQUESTS=200000 benchmarks/memory-breakdown.sh
@@ -125,7 +124,8 @@ Produced by \`benchmarks/memory-breakdown.sh\` on $(date -u +%Y-%m-%d) on $(mach
 Each round starts the server afresh with \`$NMT\` (in the workers too) and sends it $MEMORY_REQUESTS \`/api/data\`
 requests, then $((MEMORY_REQUESTS / 5)) \`/api/primes?limit=20000\` (wrk, 2 threads, $CONNECTIONS keep-alive connections, however long
 they take up to 5 minutes each), and reads each process $SETTLE later; medians of $ROUNDS alternating rounds (plain, cluster, ...),
-a worker's over both workers of every round, after one start that made the workers' class data archive. An idle JVM of the sample and a periodic gzip job run beside it. Plain = one JVM
+a worker's over both workers of every round, after one start that made the workers' class data archive. An idle JVM of
+the sample and a periodic gzip job run beside it. Plain = one JVM
 (\`app.cluster.enabled=false\`); primary and worker = the default cluster of 2 workers.
 
 Pss summed over the processes: plain $plain MB, cluster $cluster MB ($(ratio "$cluster" "$plain")x).
