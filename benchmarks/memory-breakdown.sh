@@ -44,15 +44,16 @@ CATEGORIES=("Java Heap" "Class" "Metaspace" "Code" "Thread" "GC" "Symbol" "Compi
 
 # breakdown PID: "name=MB" lines for one process; stops the benchmark when the JVM does not answer
 breakdown() {
-	local pid=$1 heap_info native_memory low high
+	local pid=$1 heap_info native_memory addresses low high
 	awk '$1 == "Pss:" {printf "Pss=%.1f\n", $2 / 1024} $1 == "Rss:" {printf "Rss=%.1f\n", $2 / 1024}' \
 		"/proc/$pid/smaps_rollup"
 	heap_info=$(jcmd "$pid" GC.heap_info)
 	native_memory=$(jcmd "$pid" VM.native_memory summary scale=KB)
 	# The heap's reservation: the lowest and highest address GC.heap_info prints, 16 hex digits each,
 	# so that they compare as strings with the smaps addresses padded to 16 digits (mawk has no hex).
-	low=$(grep -o '0x[0-9a-f]\{16\}' <<<"$heap_info" | sed 's/^0x//' | sort | head -1 || true)
-	high=$(grep -o '0x[0-9a-f]\{16\}' <<<"$heap_info" | sed 's/^0x//' | sort | tail -1 || true)
+	addresses=$(grep -o '0x[0-9a-f]\{16\}' <<<"$heap_info" | sed 's/^0x//' | sort || true)
+	low=${addresses%%$'\n'*}
+	high=${addresses##*$'\n'}
 	[[ -n $low && $low != "$high" ]] || { echo "no heap reservation in jcmd $pid GC.heap_info: $heap_info" >&2; exit 1; }
 	grep -q "Java Heap (reserved=" <<<"$native_memory" ||
 		{ echo "no NMT summary from jcmd $pid VM.native_memory: $native_memory" >&2; exit 1; }
