@@ -3,8 +3,8 @@ package dev.bootcluster.server;
 import java.io.IOException;
 import java.nio.channels.NetworkChannel;
 import java.nio.channels.SocketChannel;
-import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -29,8 +29,11 @@ class InheritedChannelNioEndpoint extends ListenerFirstNioEndpoint {
 
 	private final AcceptGate gate = AcceptGate.inheritedSocket();
 
-	/** Connections handed back and not closed yet; touched by the hand-back task only. */
-	private final Set<SocketWrapperBase<NioChannel>> handedBack = new HashSet<>();
+	/**
+	 * Connections handed back and not closed yet: by the hand-back task, and by the
+	 * acceptor when it took one above this worker's share.
+	 */
+	private final Set<SocketWrapperBase<NioChannel>> handedBack = ConcurrentHashMap.newKeySet();
 
 	private volatile @Nullable ScheduledFuture<?> handBack;
 
@@ -66,6 +69,9 @@ class InheritedChannelNioEndpoint extends ListenerFirstNioEndpoint {
 		if (balance != null && balance.acceptedAboveShare((int) getConnectionCount())) {
 			SocketWrapperBase<NioChannel> connection = this.connections.get(socket);
 			if (connection != null) {
+				// Counted as handed back, so that the hand-back task does not hand back
+				// another one for it.
+				this.handedBack.add(connection);
 				connection.setKeepAliveLeft(1);
 			}
 		}
@@ -103,9 +109,10 @@ class InheritedChannelNioEndpoint extends ListenerFirstNioEndpoint {
 		if (balance == null || !this.gate.isOpen() || isListenerClosed()) {
 			return;
 		}
-		balance.republish((int) getConnectionCount(), System.nanoTime());
+		long now = System.nanoTime();
+		balance.republish((int) getConnectionCount(), now);
 		this.handedBack.removeIf(SocketWrapperBase::isClosed);
-		int excess = balance.handBack((int) getConnectionCount() - this.handedBack.size(), System.nanoTime());
+		int excess = balance.handBack((int) getConnectionCount() - this.handedBack.size(), now);
 		for (SocketWrapperBase<NioChannel> connection : getConnections()) {
 			if (excess <= 0) {
 				break;
