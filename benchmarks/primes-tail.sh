@@ -27,6 +27,8 @@
 #   pre-warmed   the default cluster whose workers each serve /api/primes?limit=20000 to themselves
 #                1500 times before they take connections (warm-up requests): what the short
 #                warm-up's gap owes to each worker compiling the hot code on its own
+#   no-head-start app.cluster.worker.warmup.compiler-head-start=0: the first workers' C2 compiler
+#                threads keep the nice value of the request threads after ready
 # For each: keep-alive load (wrk, 2 threads, CONNECTIONS) on /api/primes?limit=20000 after a short
 # and after a long warm-up, requests/s and the 50th, 90th and 99th percentiles, and how the
 # connections of each run split over the processes (sampled 2 s into it and 2 s before its end), and
@@ -52,7 +54,7 @@ BUSY_CPU=${BUSY_CPU:-0}
 [[ $BUSY_CPU =~ ^[01]$ ]] ||
 	{ echo "BUSY_CPU is $BUSY_CPU; accepted: 1 (a busy loop pinned to CPU 0 beside the others) or 0" >&2; exit 1; }
 ((ALONE && BUSY_CPU)) && { echo "ALONE=1 and BUSY_CPU=1 exclude each other" >&2; exit 1; }
-KNOWN_VARIANTS="plain cluster cpu-blind g1 two-cores no-offload no-hand-back shared floating big-young one-worker pre-warmed low-thresholds"
+KNOWN_VARIANTS="plain cluster cpu-blind g1 two-cores no-offload no-hand-back shared floating big-young one-worker pre-warmed low-thresholds no-head-start"
 VARIANTS=${VARIANTS:-$KNOWN_VARIANTS}
 PORT=${PORT:-18080}
 MANAGEMENT_PORT=${MANAGEMENT_PORT:-18081}
@@ -97,6 +99,8 @@ start_variant() {
 			"--app.cluster.worker.jvm-args[0]=-XX:CompileThresholdScaling=0.25" ;;
 		pre-warmed) launch "Cluster ready" --app.cluster.instances=2 "--app.cluster.worker.warmup.paths=$PRIMES" \
 			--app.cluster.worker.warmup.requests=1500 --app.cluster.worker.warmup.timeout=40s ;;
+		no-head-start) launch "Cluster ready" --app.cluster.instances=2 \
+			--app.cluster.worker.warmup.compiler-head-start=0 ;;
 		*) echo "unknown variant $1; known: $KNOWN_VARIANTS" >&2
 			exit 1 ;;
 	esac
@@ -194,7 +198,8 @@ to move between the CPUs); big-young = \`-Xmn1g -Xmx2g\` in the workers (an eden
 measured); one-worker = \`app.cluster.instances=1\` (a single worker JVM with every core behind the primary: G1, an offload
 pool of 2 threads sharing one queue, nothing pinned); pre-warmed = the default cluster whose workers each serve
 \`/api/primes?limit=20000\` to themselves 1500 times before they take connections (warm-up requests, about 4.5 s a worker); low-thresholds = the default cluster with
-\`-XX:CompileThresholdScaling=0.25\` in the workers (hot code compiled after a quarter of the invocations and loops). Connections: how the keep-alive connections of each run split over the processes,
+\`-XX:CompileThresholdScaling=0.25\` in the workers (hot code compiled after a quarter of the invocations and loops); no-head-start = the default
+cluster with \`app.cluster.worker.warmup.compiler-head-start=0\` (the first workers' C2 compiler threads at the nice value of the others after ready). Connections: how the keep-alive connections of each run split over the processes,
 2 s into it and 2 s before its end, per round; young collections: how many the serving JVMs (one JVM, or both workers)
 made during each measured run (\`jstat -gcutil\`).
 
