@@ -28,7 +28,8 @@
 #                1500 times before they take connections (warm-up requests): what the short
 #                warm-up's gap owes to each worker compiling the hot code on its own
 #   no-head-start app.cluster.worker.warmup.compiler-head-start=0: the first workers' C2 compiler
-#                threads keep the nice value of the request threads after ready
+#                threads keep the nice value of the request threads after ready (the same as cluster
+#                where a worker may not lower a nice value: no CAP_SYS_NICE or RLIMIT_NICE)
 # For each: keep-alive load (wrk, 2 threads, CONNECTIONS) on /api/primes?limit=20000 after a short
 # and after a long warm-up, requests/s and the 50th, 90th and 99th percentiles, and how the
 # connections of each run split over the processes (sampled 2 s into it and 2 s before its end), and
@@ -199,7 +200,7 @@ measured); one-worker = \`app.cluster.instances=1\` (a single worker JVM with ev
 pool of 2 threads sharing one queue, nothing pinned); pre-warmed = the default cluster whose workers each serve
 \`/api/primes?limit=20000\` to themselves 1500 times before they take connections (warm-up requests, about 4.5 s a worker); low-thresholds = the default cluster with
 \`-XX:CompileThresholdScaling=0.25\` in the workers (hot code compiled after a quarter of the invocations and loops); no-head-start = the default
-cluster with \`app.cluster.worker.warmup.compiler-head-start=0\` (the first workers' C2 compiler threads at the nice value of the others after ready). Connections: how the keep-alive connections of each run split over the processes,
+cluster with \`app.cluster.worker.warmup.compiler-head-start=0\` (the first workers' C2 compiler threads at the nice value of the others after ready; the same as cluster where a worker may not lower a nice value). Connections: how the keep-alive connections of each run split over the processes,
 2 s into it and 2 s before its end, per round; young collections: how many the serving JVMs (one JVM, or both workers)
 made during each measured run (\`jstat -gcutil\`).
 
